@@ -1,0 +1,56 @@
+// Writes the training and held-out clips: `npm run dataset -- --count N --out DIR`.
+// Layout per split: meta.jsonl (one JSON per clip), frames.u8 (N×T×H×W×3), masks.u8 (N×T×H×W).
+import { Command } from "commander";
+import { SingleBar, Presets } from "cli-progress";
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { DEFAULT_CLIP, makeClip, mergedMasks } from "../nodes/physics/clip.ts";
+import { phrase } from "../nodes/physics/phrase.ts";
+import { createRng } from "../nodes/physics/rng.ts";
+import { sampleDescription } from "../nodes/physics/sample.ts";
+import { promptWords } from "../nodes/physics/words.ts";
+
+const args = z.object({
+  count: z.coerce.number().int().positive(),
+  heldout: z.coerce.number().int().min(0),
+  out: z.string().min(1),
+  seed: z.coerce.number().int().default(1),
+});
+
+async function writeSplit(dir: string, split: "train" | "heldout", count: number, seed: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const frames = openSync(join(dir, "frames.u8"), "w");
+  const masks = openSync(join(dir, "masks.u8"), "w");
+  const meta: string[] = [];
+  const bar = new SingleBar({ format: `${split} {bar} {value}/{total} clips | {eta}s left` }, Presets.shades_classic);
+  bar.start(count, 0);
+  for (let i = 0; i < count; i++) {
+    const clipSeed = seed * 1_000_003 + i * 7919 + (split === "heldout" ? 17 : 0);
+    const desc = sampleDescription(clipSeed, split);
+    const clip = await makeClip(desc, clipSeed, DEFAULT_CLIP);
+    writeSync(frames, clip.render.rgb);
+    writeSync(masks, mergedMasks(clip.render, clip.scene.objects.length));
+    const prompt = phrase(desc, createRng(clipSeed ^ 0xbeef));
+    meta.push(JSON.stringify({ i, seed: clipSeed, prompt, description: desc, scene: clip.scene, trace: clip.trace.poses }));
+    bar.increment();
+  }
+  bar.stop();
+  closeSync(frames);
+  closeSync(masks);
+  writeFileSync(join(dir, "meta.jsonl"), meta.join("\n") + "\n");
+  writeFileSync(join(dir, "info.json"), JSON.stringify({ split, count, ...DEFAULT_CLIP, seed }, null, 2));
+}
+
+const program = new Command()
+  .requiredOption("--count <n>", "training clips")
+  .option("--heldout <n>", "held-out clips", "500")
+  .requiredOption("--out <dir>", "output folder")
+  .option("--seed <n>", "base seed", "1")
+  .action(async (raw: Record<string, string>) => {
+    const opts = args.parse(raw);
+    await writeSplit(join(opts.out, "train"), "train", opts.count, opts.seed);
+    if (opts.heldout > 0) await writeSplit(join(opts.out, "heldout"), "heldout", opts.heldout, opts.seed);
+    writeFileSync(join(opts.out, "words.json"), JSON.stringify(promptWords(), null, 0));
+  });
+await program.parseAsync();

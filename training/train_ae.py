@@ -1,0 +1,105 @@
+"""Stage 1: the per-frame video autoencoder (64×64×3 → 8×8×8), then the dataset's latents.
+
+/usr/bin/python3 training/train_ae.py --data DIR --steps 1500
+Resumes from its checkpoint; writes DIR/latents-{train,heldout}.npy and the latent statistics.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import CACHE, Log, load, save, setup_threads  # noqa: E402
+from data import Split  # noqa: E402
+from models import Decoder, Encoder  # noqa: E402
+
+
+def to_input(frames):
+    return torch.from_numpy(np.ascontiguousarray(frames)).float().permute(0, 3, 1, 2) / 127.5 - 1
+
+
+def train(args):
+    split = Split(os.path.join(args.data, "train"), partial=True)
+    run = os.path.join(CACHE, "runs")
+    os.makedirs(run, exist_ok=True)
+    ckpt_path = os.path.join(run, "ae.pt")
+    enc, dec = Encoder(), Decoder()
+    params = list(enc.parameters()) + list(dec.parameters())
+    opt = torch.optim.Adam(params, lr=args.lr)
+    step = 0
+    ck = load(ckpt_path)
+    if ck:
+        enc.load_state_dict(ck["enc"]); dec.load_state_dict(ck["dec"]); opt.load_state_dict(ck["opt"]); step = ck["step"]
+    log = Log(os.path.join(run, "ae.log.jsonl"))
+    rng = np.random.default_rng(step)
+    while step < args.steps:
+        if step % 200 == 0:
+            split = Split(os.path.join(args.data, "train"), partial=True)  # picks up clips still being written
+        clip = rng.integers(0, split.n, args.batch)
+        frame = rng.integers(0, split.t, args.batch)
+        x = to_input(split.frames[clip, frame])
+        m = torch.from_numpy(np.ascontiguousarray(split.masks[clip, frame])).float().unsqueeze(1) / 255
+        lr = args.lr * 0.5 * (1 + np.cos(np.pi * min(1.0, step / args.steps))) + 1e-5
+        for g in opt.param_groups:
+            g["lr"] = lr
+        z = enc(x)
+        # Noise on the latent keeps the decoder tolerant of the denoiser's small errors.
+        y = dec(z + args.latent_noise * torch.randn_like(z))
+        w = 1 + 12 * F.max_pool2d(m, 3, 1, 1)  # objects are few pixels: weight them up
+        loss = (w * ((y - x) ** 2 + 0.3 * (y - x).abs())).mean() + 1e-4 * (z ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            log(stage="ae", step=step, loss=round(loss.item(), 5), lr=round(lr, 6))
+        if step % 500 == 0 or step == args.steps:
+            save(ckpt_path, enc=enc.state_dict(), dec=dec.state_dict(), opt=opt.state_dict(), step=step)
+    return enc, dec
+
+
+@torch.no_grad()
+def encode_all(enc, data):
+    import time
+    while not os.path.exists(os.path.join(data, "words.json")):
+        time.sleep(10)  # the dataset generator is still writing
+    stats = None
+    for name in ("train", "heldout"):
+        split = Split(os.path.join(data, name))
+        out = np.zeros((split.n, 8, split.t, 8, 8), dtype=np.float16)
+        for i in range(0, split.n, 16):
+            clips = split.frames[i:i + 16]
+            b = clips.shape[0]
+            z = enc(to_input(clips.reshape(-1, split.h, split.w, 3)))
+            out[i:i + b] = z.reshape(b, split.t, 8, 8, 8).permute(0, 2, 1, 3, 4).numpy()
+        if name == "train":
+            flat = out.astype(np.float32).transpose(1, 0, 2, 3, 4).reshape(8, -1)
+            stats = {"mean": flat.mean(1).tolist(), "std": flat.std(1).tolist()}
+        np.save(os.path.join(data, f"latents-{name}.npy"), out)
+        print(f"encoded {name}: {out.shape}", flush=True)
+    import json
+    with open(os.path.join(data, "latent-stats.json"), "w") as f:
+        json.dump(stats, f)
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", required=True)
+    p.add_argument("--steps", type=int, default=1500)
+    p.add_argument("--batch", type=int, default=24)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--latent-noise", type=float, default=0.05)
+    p.add_argument("--encode-only", action="store_true")
+    a = p.parse_args()
+    setup_threads()
+    torch.manual_seed(0)
+    if a.encode_only:
+        ck = load(os.path.join(CACHE, "runs", "ae.pt"))
+        e = Encoder(); e.load_state_dict(ck["enc"])
+    else:
+        e, _ = train(a)
+    e.eval()
+    encode_all(e, a.data)

@@ -1,0 +1,131 @@
+"""Stage 2: text encoder + diffusion transformer on the autoencoder's latents (rectified flow).
+
+/usr/bin/python3 training/train_dit.py --data DIR --steps 12000
+Resumes from its checkpoint; writes a fp16 EMA snapshot into training/snapshots/ at milestones.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import CACHE, EMA, Log, load, save, setup_threads  # noqa: E402
+from data import Split  # noqa: E402
+from models import DiT, TextEncoder  # noqa: E402
+from tok import PAD, Tokenizer, build_tokenizer_json  # noqa: E402
+
+HERE = os.path.dirname(__file__)
+SNAPSHOTS = os.path.join(HERE, "snapshots")
+
+
+def build(vocab):
+    return TextEncoder(vocab), DiT()
+
+
+def load_tokenizer(data):
+    with open(os.path.join(data, "words.json")) as f:
+        tj = build_tokenizer_json(json.load(f))
+    return tj, Tokenizer(tj)
+
+
+class Batches:
+    """Normalised latents, prompt ids and simulation masks, all in memory or memory-mapped."""
+
+    def __init__(self, data, name, tokenizer):
+        self.split = Split(os.path.join(data, name))
+        with open(os.path.join(data, "latent-stats.json")) as f:
+            st = json.load(f)
+        mean = np.array(st["mean"], dtype=np.float32).reshape(1, -1, 1, 1, 1)
+        std = np.array(st["std"], dtype=np.float32).reshape(1, -1, 1, 1, 1)
+        self.latents = ((np.load(os.path.join(data, f"latents-{name}.npy")).astype(np.float32) - mean) / std).astype(np.float16)
+        self.ids = np.array([tokenizer.encode(p) for p in self.split.prompts], dtype=np.int64)
+
+    def get(self, idx):
+        x0 = torch.from_numpy(self.latents[idx].astype(np.float32))
+        ids = torch.from_numpy(self.ids[idx])
+        sim = torch.from_numpy(np.ascontiguousarray(self.split.masks[np.sort(idx)])[np.argsort(np.argsort(idx))]).float() / 255
+        return x0, ids, sim
+
+
+def train(args):
+    tj, tokenizer = load_tokenizer(args.data)
+    data = Batches(args.data, "train", tokenizer)
+    run = os.path.join(CACHE, "runs")
+    ckpt_path = os.path.join(run, "dit.pt")
+    te, dit = build(len(tj["model"]["vocab"]))
+    params = list(te.parameters()) + list(dit.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
+    step, wall = 0, 0.0
+    ck = load(ckpt_path)
+    ema_te, ema_dit = EMA(te, args.ema), EMA(dit, args.ema)
+    if ck:
+        te.load_state_dict(ck["te"]); dit.load_state_dict(ck["dit"]); opt.load_state_dict(ck["opt"])
+        ema_te.shadow, ema_dit.shadow = ck["ema_te"], ck["ema_dit"]
+        step, wall = ck["step"], ck.get("wall", 0.0)
+    print(f"params: text {sum(p.numel() for p in te.parameters())/1e6:.2f}M dit {sum(p.numel() for p in dit.parameters())/1e6:.2f}M, from step {step}", flush=True)
+    log = Log(os.path.join(run, "dit.log.jsonl"))
+    rng = np.random.default_rng(1000 + step)
+    torch.manual_seed(1000 + step)
+    t_last = time.time()
+    while step < args.steps:
+        idx = rng.integers(0, data.latents.shape[0], args.batch)
+        x0, ids, sim = data.get(idx)
+        b = x0.shape[0]
+        ids[torch.rand(b) < args.text_drop] = PAD  # prompt dropout, for classifier-free guidance
+        flag = (torch.rand(b) < args.sim_keep).float()
+        t = torch.sigmoid(torch.randn(b))  # logit-normal timesteps
+        noise = torch.randn_like(x0)
+        tt = t.view(-1, 1, 1, 1, 1)
+        xt = (1 - tt) * x0 + tt * noise
+        v = dit(xt, t, te(ids), sim, flag)
+        cover = F.max_pool2d(sim, 8).unsqueeze(1)  # [B,1,T,8,8]: object cells get more weight
+        loss = ((1 + args.object_weight * cover) * (v - (noise - x0)) ** 2).mean()
+        lr = args.lr * min(1.0, (step + 1) / 300)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        opt.zero_grad()
+        loss.backward()
+        gn = torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        decay = min(args.ema, (1 + step) / (10 + step))
+        ema_te.decay = ema_dit.decay = decay
+        ema_te.update(te); ema_dit.update(dit)
+        now = time.time(); wall += now - t_last; t_last = now
+        if step % 25 == 0:
+            log(stage="dit", step=step, loss=round(loss.item(), 4), grad=round(gn.item(), 3), lr=lr, train_wall_s=round(wall))
+        if step % args.ckpt_every == 0 or step == args.steps:
+            save(ckpt_path, te=te.state_dict(), dit=dit.state_dict(), opt=opt.state_dict(), ema_te=ema_te.shadow, ema_dit=ema_dit.shadow, step=step, wall=wall, tokenizer=tj)
+        if step % args.snapshot_every == 0 or step == args.steps:
+            snapshot(ema_te.shadow, ema_dit.shadow, step, wall, tj)
+
+
+def snapshot(te_sd, dit_sd, step, wall, tj):
+    """fp16 EMA weights, small enough to commit, so a fresh machine can export or resume."""
+    os.makedirs(SNAPSHOTS, exist_ok=True)
+    half = lambda sd: {k: v.half() if v.dtype.is_floating_point else v for k, v in sd.items()}  # noqa: E731
+    torch.save({"te": half(te_sd), "dit": half(dit_sd), "step": step, "wall": wall, "tokenizer": tj}, os.path.join(SNAPSHOTS, "dit-ema.fp16.pt"))
+    ae = load(os.path.join(CACHE, "runs", "ae.pt"))
+    if ae:
+        torch.save({"enc": half(ae["enc"]), "dec": half(ae["dec"]), "step": ae["step"]}, os.path.join(SNAPSHOTS, "ae.fp16.pt"))
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", required=True)
+    p.add_argument("--steps", type=int, default=12000)
+    p.add_argument("--batch", type=int, default=24)
+    p.add_argument("--lr", type=float, default=3e-4)
+    p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--text-drop", type=float, default=0.1)
+    p.add_argument("--sim-keep", type=float, default=0.4, help="share of steps that see the simulation input")
+    p.add_argument("--object-weight", type=float, default=3.0)
+    p.add_argument("--ckpt-every", type=int, default=250)
+    p.add_argument("--snapshot-every", type=int, default=1000)
+    setup_threads()
+    train(p.parse_args())
