@@ -1,0 +1,14 @@
+import { defineNode, p } from "../types.ts";
+import { BOOLEAN } from "../sockets.ts";
+
+export default defineNode({
+  type: "t2v.Boolean",
+  version: 1,
+  title: "Boolean",
+  category: "utils/primitive",
+  description: "An on/off switch, to drive toggle params of several nodes from one widget.",
+  inputs: {},
+  params: { value: p.toggle({ default: false }) },
+  outputs: { BOOLEAN },
+  run: (_ctx, { value }) => ({ outputs: { BOOLEAN: value } }),
+});

@@ -1,0 +1,14 @@
+import { defineNode, p } from "../types.ts";
+import { INT } from "../sockets.ts";
+
+export default defineNode({
+  type: "t2v.Int",
+  version: 1,
+  title: "Int",
+  category: "utils/primitive",
+  description: "A whole number, to drive int params of several nodes from one widget.",
+  inputs: {},
+  params: { value: p.int({ default: 0, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }) },
+  outputs: { INT },
+  run: (_ctx, { value }) => ({ outputs: { INT: value } }),
+});

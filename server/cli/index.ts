@@ -1,0 +1,6 @@
+// Every `t2v` subcommand: one file each, exporting register(program). Add new ones to this list.
+import type { Command } from "commander";
+import * as run from "./run.ts";
+import * as serve from "./serve.ts";
+
+export const commands: { register(program: Command): void }[] = [run, serve];

@@ -1,0 +1,89 @@
+// `t2v run <workflow.json>`: validate, run headless with progress, print outputs.
+import type { Command } from "commander";
+import pino from "pino";
+import { registry } from "../../nodes/index.ts";
+import { createEngine, validate, WorkflowFormatError } from "../engine/index.ts";
+import { applySets, formatValidationError, outputFiles, readWorkflowFile } from "../run-workflow.ts";
+import { createServices } from "../services.ts";
+import { reportProgress } from "./progress.ts";
+
+export const EXIT_NODE_ERROR = 1;
+export const EXIT_INVALID = 2;
+export const EXIT_INTERRUPTED = 130;
+
+interface RunFlags {
+  set: string[];
+  out?: string;
+  json?: boolean;
+}
+
+function collect(value: string, prior: string[]): string[] {
+  return [...prior, value];
+}
+
+async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  const print = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj, null, 2)}\n`);
+  const invalid = (errors: string[], structured: unknown[] = errors) => {
+    if (flags.json) print({ status: "invalid", errors: structured });
+    else for (const e of errors) process.stderr.write(`error: ${e}\n`);
+    return EXIT_INVALID;
+  };
+
+  let wf;
+  try {
+    wf = await readWorkflowFile(file, registry);
+  } catch (err) {
+    if (err instanceof WorkflowFormatError) return invalid(err.issues.map((i) => `${file}: ${i}`));
+    return invalid([err instanceof Error ? err.message : String(err)]);
+  }
+  const set = applySets(wf, flags.set);
+  if (set.errors.length > 0) return invalid(set.errors);
+  wf = set.workflow;
+  const errors = validate(wf, registry);
+  if (errors.length > 0) return invalid(errors.map((e) => formatValidationError(e, wf)), errors);
+
+  const services = createServices({ outputDir: flags.out });
+  const logger = pino({ level: process.env.T2V_LOG_LEVEL ?? "warn" }, pino.destination(2));
+  const engine = createEngine({ registry, services, logger });
+  const abort = new AbortController();
+  const onSigint = () => abort.abort(new Error("interrupted by SIGINT"));
+  process.once("SIGINT", onSigint);
+  const reporter = reportProgress(engine, { quiet: flags.json === true });
+  let result;
+  try {
+    result = await engine.run(wf, { signal: abort.signal });
+  } finally {
+    reporter.stop();
+    process.off("SIGINT", onSigint);
+  }
+
+  const files = outputFiles(result.outputs, services);
+  if (flags.json) {
+    const { jobId, status, durationMs, ran, cached, outputs, error, patches } = result;
+    print({ status, jobId, durationMs, ran, cached, outputs, files, error, patches });
+  } else {
+    for (const [nodeId, ui] of Object.entries(result.outputs)) {
+      const node = wf.nodes.find((n) => n.id === nodeId);
+      const label = `node ${nodeId} (${node ? (registry.get(node.type)?.title ?? node.type) : "?"})`;
+      for (const text of ui.text ?? []) process.stdout.write(`${label}: ${text}\n`);
+    }
+    for (const f of files) process.stdout.write(`wrote ${f}\n`);
+    if (result.error) process.stderr.write(`error: node ${result.error.nodeId} (${result.error.type}): ${result.error.message}\n`);
+    if (result.status === "interrupted") process.stderr.write("interrupted\n");
+    if (result.status === "success") process.stderr.write(`done in ${(result.durationMs / 1000).toFixed(2)} s\n`);
+  }
+  return result.status === "success" ? 0 : result.status === "interrupted" ? EXIT_INTERRUPTED : EXIT_NODE_ERROR;
+}
+
+export function register(program: Command): void {
+  program
+    .command("run")
+    .description("run a workflow headless (our format, any version, or ComfyUI's API format)")
+    .argument("<workflow>", "workflow JSON file")
+    .option("--set <nodeId.param=value>", "override a widget value (repeatable)", collect, [])
+    .option("--out <dir>", "output folder", undefined)
+    .option("--json", "print a machine-readable summary on stdout")
+    .action(async (file: string, flags: RunFlags) => {
+      process.exitCode = await runCommand(file, flags);
+    });
+}

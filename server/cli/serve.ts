@@ -1,0 +1,57 @@
+// `t2v serve`: parses and checks the options, then hands them to server/app.ts's startServer().
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { z } from "zod";
+
+export const serveOptionsSchema = z.object({
+  host: z.string().min(1).optional(),
+  port: z.coerce.number().int().min(0).max(65535).default(8188),
+  /** Accept connections from other machines (binds 0.0.0.0 unless --host says otherwise). */
+  listen: z.boolean().default(false),
+  token: z.string().min(1).optional(),
+  corsOrigin: z.array(z.string()).default([]),
+});
+
+/** What startServer(opts) in server/app.ts receives: host is always resolved. */
+export type ServeOptions = Omit<z.output<typeof serveOptionsSchema>, "host"> & { host: string };
+
+export function resolveServeOptions(o: z.output<typeof serveOptionsSchema>): ServeOptions {
+  return { ...o, host: o.host ?? (o.listen ? "0.0.0.0" : "127.0.0.1"), token: o.token ?? process.env.T2V_TOKEN };
+}
+
+type StartServer = (opts: ServeOptions) => unknown;
+
+export function register(program: Command): void {
+  program
+    .command("serve")
+    .description("start the studio server (editor + API), default http://127.0.0.1:8188")
+    .option("--host <host>", "address to bind (default 127.0.0.1, or 0.0.0.0 with --listen)")
+    .option("--port <port>", "port", "8188")
+    .option("--listen", "accept connections from other machines (needs --token or T2V_TOKEN)")
+    .option("--token <token>", "access token for HTTP and WebSocket (or env T2V_TOKEN)")
+    .option("--cors-origin <origin...>", "allow cross-site requests from these origins")
+    .action(async (flags: unknown) => {
+      const r = serveOptionsSchema.safeParse(flags);
+      if (!r.success) {
+        for (const i of r.error.issues) process.stderr.write(`error: --${i.path.join(".")}: ${i.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const opts = resolveServeOptions(r.data);
+      // The server lives in server/app.ts and exports startServer(opts: ServeOptions).
+      const app = new URL("../app.ts", import.meta.url);
+      if (!existsSync(fileURLToPath(app))) {
+        process.stderr.write("server not built yet (server/app.ts is missing)\n");
+        process.exitCode = 1;
+        return;
+      }
+      const mod: { startServer?: unknown } = await import(app.href);
+      if (typeof mod.startServer !== "function") {
+        process.stderr.write("server/app.ts does not export startServer(opts)\n");
+        process.exitCode = 1;
+        return;
+      }
+      await (mod.startServer as StartServer)(opts);
+    });
+}

@@ -1,0 +1,144 @@
+// The node catalogue as JSON: our own (params as JSON Schema) and ComfyUI's /object_info shape.
+import { z } from "zod";
+import { paramSocketType, widgetSpecs, type ParamKind, type ParamSpec } from "../../nodes/params.ts";
+import type { AnyNodeDef } from "../../nodes/types.ts";
+import type { Registry } from "./registry.ts";
+
+export interface CatalogueParam {
+  name: string;
+  kind: ParamKind;
+  default: unknown;
+  description?: string;
+  min?: number;
+  max?: number;
+  step?: number;
+  choices?: readonly string[];
+  /** Editor-only (e.g. a seed's control_after_generate); never reaches run(). */
+  uiOnly: boolean;
+  /** The socket type when this param is driven by a link. */
+  socketType: string;
+  schema: Record<string, unknown>;
+}
+
+export interface CatalogueNode {
+  type: string;
+  version: number;
+  title: string;
+  category: string;
+  description: string;
+  aliases: string[];
+  inputs: { name: string; type: string; optional: boolean; description?: string }[];
+  params: CatalogueParam[];
+  outputs: { name: string; type: string }[];
+  output: boolean;
+  cache: boolean;
+}
+
+function defaultOf(spec: ParamSpec): unknown {
+  const r = spec.schema.safeParse(undefined);
+  return r.success ? r.data : undefined;
+}
+
+export function catalogueNode(def: AnyNodeDef): CatalogueNode {
+  return {
+    type: def.type,
+    version: def.version,
+    title: def.title,
+    category: def.category,
+    description: def.description,
+    aliases: [...(def.aliases ?? [])],
+    inputs: Object.entries(def.inputs).map(([name, s]) => ({ name, type: s.type, optional: s.optional === true, description: s.description })),
+    params: widgetSpecs(def.params).map(([name, spec]) => ({
+      name,
+      kind: spec.kind,
+      default: defaultOf(spec),
+      description: spec.description,
+      min: spec.min,
+      max: spec.max,
+      step: spec.step,
+      choices: spec.choices,
+      uiOnly: spec.uiOnly === true,
+      socketType: paramSocketType(spec),
+      schema: z.toJSONSchema(spec.schema, { unrepresentable: "any" }),
+    })),
+    outputs: Object.entries(def.outputs).map(([name, type]) => ({ name, type })),
+    output: def.output === true,
+    cache: def.cache !== false,
+  };
+}
+
+export function catalogue(registry: Registry): CatalogueNode[] {
+  return registry.list().map(catalogueNode);
+}
+
+/** One entry of ComfyUI's GET /object_info. */
+export interface ObjectInfoNode {
+  input: { required: Record<string, unknown[]>; optional: Record<string, unknown[]> };
+  input_order: { required: string[]; optional: string[] };
+  output: string[];
+  output_is_list: boolean[];
+  output_name: string[];
+  name: string;
+  display_name: string;
+  description: string;
+  python_module: string;
+  category: string;
+  output_node: boolean;
+}
+
+function compact(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+function comfyParam(spec: ParamSpec): unknown[] {
+  const base = { default: defaultOf(spec), tooltip: spec.description };
+  const range = { min: spec.min, max: spec.max, step: spec.step };
+  switch (spec.kind) {
+    case "int":
+      return ["INT", compact({ ...base, ...range })];
+    case "seed":
+      return ["INT", compact({ ...base, ...range, control_after_generate: true })];
+    case "float":
+      return ["FLOAT", compact({ ...base, ...range })];
+    case "slider":
+      return ["FLOAT", compact({ ...base, ...range, display: "slider" })];
+    case "choice":
+      return [[...(spec.choices ?? [])], compact(base)];
+    case "text":
+      return ["STRING", compact({ ...base, multiline: false })];
+    case "multiline":
+      return ["STRING", compact({ ...base, multiline: true })];
+    case "toggle":
+      return ["BOOLEAN", compact(base)];
+  }
+}
+
+export function objectInfoNode(def: AnyNodeDef): ObjectInfoNode {
+  const required: Record<string, unknown[]> = {};
+  const optional: Record<string, unknown[]> = {};
+  for (const [name, s] of Object.entries(def.inputs)) {
+    const entry = s.description ? [s.type, { tooltip: s.description }] : [s.type];
+    (s.optional ? optional : required)[name] = entry;
+  }
+  // The seed control is implied by control_after_generate, as in ComfyUI.
+  for (const [name, spec] of widgetSpecs(def.params)) if (!spec.uiOnly) required[name] = comfyParam(spec);
+  const outputs = Object.entries(def.outputs);
+  return {
+    input: { required, optional },
+    input_order: { required: Object.keys(required), optional: Object.keys(optional) },
+    output: outputs.map(([, t]) => t),
+    output_is_list: outputs.map(() => false),
+    output_name: outputs.map(([n]) => n),
+    name: def.type,
+    display_name: def.title,
+    description: def.description,
+    python_module: `nodes.${def.type.split(".")[0]}`,
+    category: def.category,
+    output_node: def.output === true,
+  };
+}
+
+/** GET /object_info: every node type keyed by its type id. */
+export function toObjectInfo(registry: Registry): Record<string, ObjectInfoNode> {
+  return Object.fromEntries(registry.list().map((d) => [d.type, objectInfoNode(d)]));
+}

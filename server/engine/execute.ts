@@ -1,0 +1,152 @@
+// executeJob(): runs a plan one node at a time, in ready-set order, emitting every step.
+import type { AppliedPatch, Logger, NodeContext, Services, UiOutput } from "../../nodes/types.ts";
+import type { OutputCache } from "./cache.ts";
+import type { Emitter, JobStatus, NodeError } from "./events.ts";
+import type { JobLive } from "./live.ts";
+import type { Plan, PlannedNode } from "./plan.ts";
+
+export interface JobResult {
+  jobId: string;
+  status: JobStatus;
+  /** What each node showed (`ui`), including output nodes served from the cache. */
+  outputs: Record<string, UiOutput>;
+  /** Raw socket values of every node this job ran or took from the cache. */
+  values: Record<string, Record<string, unknown>>;
+  ran: string[];
+  cached: string[];
+  error?: NodeError;
+  patches: AppliedPatch[];
+  durationMs: number;
+}
+
+export interface ExecuteArgs {
+  plan: Plan;
+  jobId: string;
+  signal: AbortSignal;
+  cache: OutputCache;
+  emitter: Emitter;
+  services: Services;
+  live: JobLive;
+  logger: Logger;
+}
+
+function nodeLogger(logger: Logger, jobId: string, nodeId: string): Logger {
+  return logger.child ? logger.child({ jobId, nodeId }) : logger;
+}
+
+function collectInputs(n: PlannedNode, plan: Plan, values: Map<string, Record<string, unknown>>): Record<string, unknown> {
+  const inputs: Record<string, unknown> = { ...n.params };
+  for (const l of plan.graph.incoming.get(n.id) ?? []) {
+    const v = values.get(l.from.node)?.[l.from.output];
+    const param = n.def.params[l.to.input];
+    if (!param) {
+      inputs[l.to.input] = v;
+      continue;
+    }
+    // A widget driven by a link: same rules as when typed in.
+    const r = param.schema.safeParse(v);
+    if (!r.success) throw new Error(`param "${l.to.input}" from node ${l.from.node}: ${r.error.issues.map((i) => i.message).join("; ")}`);
+    inputs[l.to.input] = r.data;
+  }
+  return inputs;
+}
+
+/** Ready nodes: output nodes first (results sooner), then workflow order. */
+function pickNext(ready: string[], plan: Plan): string {
+  const out = ready.find((id) => plan.nodes.get(id)?.def.output === true);
+  const id = out ?? ready[0];
+  ready.splice(ready.indexOf(id), 1);
+  return id;
+}
+
+export async function executeJob(a: ExecuteArgs): Promise<JobResult> {
+  const { plan, jobId, emitter } = a;
+  const started = Date.now();
+  const values = new Map<string, Record<string, unknown>>();
+  const outputs: Record<string, UiOutput> = {};
+  const ran: string[] = [];
+  const finish = (status: JobStatus, error?: NodeError): JobResult => {
+    const durationMs = Date.now() - started;
+    emitter.emit({ type: "job_done", jobId, status, durationMs, error });
+    return { jobId, status, outputs, values: Object.fromEntries(values), ran, cached: plan.cached, error, patches: a.live.applied(), durationMs };
+  };
+
+  emitter.emit({ type: "job_start", jobId, targets: plan.targets, nodes: plan.run });
+  // Take cached outputs now, so eviction during the job cannot pull them away.
+  for (const id of plan.cached) {
+    const n = plan.nodes.get(id) as PlannedNode;
+    const hit = a.cache.get(n.signature);
+    if (!hit) throw new Error(`cache entry for node ${id} vanished during planning`);
+    values.set(id, hit.outputs);
+    if (hit.ui) outputs[id] = hit.ui;
+  }
+  emitter.emit({ type: "cached", jobId, nodes: plan.cached });
+  for (const id of plan.cached) {
+    const n = plan.nodes.get(id) as PlannedNode;
+    if (outputs[id]) emitter.emit({ type: "node_done", jobId, nodeId: id, nodeType: n.def.type, outputs: values.get(id) ?? {}, ui: outputs[id], cached: true });
+  }
+
+  const toRun = new Set(plan.run);
+  const waiting = new Map<string, number>();
+  for (const id of plan.run) {
+    waiting.set(id, (plan.graph.incoming.get(id) ?? []).filter((l) => toRun.has(l.from.node)).length);
+  }
+  const ready = plan.run.filter((id) => waiting.get(id) === 0);
+  const tainted = new Set<string>();
+
+  while (ready.length > 0) {
+    if (a.signal.aborted) {
+      emitter.emit({ type: "interrupted", jobId });
+      return finish("interrupted");
+    }
+    const id = pickNext(ready, plan);
+    const n = plan.nodes.get(id) as PlannedNode;
+    emitter.emit({ type: "node_start", jobId, nodeId: id, nodeType: n.def.type });
+    let patched = false;
+    const ctx: NodeContext = {
+      nodeId: id,
+      jobId,
+      signal: a.signal,
+      progress: (value, max) => emitter.emit({ type: "progress", jobId, nodeId: id, value, max }),
+      preview: (preview) => emitter.emit({ type: "preview", jobId, nodeId: id, preview }),
+      log: nodeLogger(a.logger, jobId, id),
+      services: a.services,
+      live: a.live.channel(id, (patch) => {
+        patched = true;
+        emitter.emit({ type: "patched", jobId, patch });
+      }),
+    };
+    try {
+      const result = await n.def.run(ctx, collectInputs(n, plan, values));
+      const missing = Object.keys(n.def.outputs).filter((o) => !(o in result.outputs));
+      if (missing.length > 0) throw new Error(`returned no value for output ${missing.map((m) => `"${m}"`).join(", ")}`);
+      values.set(id, result.outputs);
+      if (result.ui) outputs[id] = result.ui;
+      ran.push(id);
+      // Patched mid-run: the outputs no longer match the signature, nor do those downstream.
+      const upstreamTainted = (plan.graph.incoming.get(id) ?? []).some((l) => tainted.has(l.from.node));
+      if (patched || upstreamTainted) tainted.add(id);
+      else if (!n.volatile) a.cache.set(n.signature, { outputs: result.outputs, ui: result.ui });
+      emitter.emit({ type: "node_done", jobId, nodeId: id, nodeType: n.def.type, outputs: result.outputs, ui: result.ui, cached: false });
+    } catch (err) {
+      // Whatever a node throws once the job is aborted is the abort, not a failure.
+      if (a.signal.aborted) {
+        emitter.emit({ type: "interrupted", jobId, nodeId: id });
+        return finish("interrupted");
+      }
+      const e = err instanceof Error ? err : new Error(String(err));
+      const error: NodeError = { nodeId: id, type: n.def.type, message: e.message, stack: e.stack };
+      // Reported through the error event; the host decides how loud to be.
+      a.logger.debug({ jobId, nodeId: id, err: e }, `node ${id} (${n.def.type}) failed`);
+      emitter.emit({ type: "error", jobId, error });
+      return finish("error", error);
+    }
+    for (const l of plan.graph.outgoing.get(id) ?? []) {
+      const left = waiting.get(l.to.node);
+      if (left === undefined) continue;
+      waiting.set(l.to.node, left - 1);
+      if (left === 1) ready.push(l.to.node);
+    }
+  }
+  return finish("success");
+}

@@ -1,0 +1,28 @@
+// Builds the Services bag every node receives (nodes/types.ts). Whoever extends `Services`
+// by declaration merging constructs the new field here; tsc points at this file until they do.
+import path from "node:path";
+import { SHIPPED_MODELS } from "../nodes/model/roots.ts";
+import { createModelCache } from "../nodes/model/runtime.ts";
+import type { Services } from "../nodes/types.ts";
+
+export interface ServiceOptions {
+  /** Where output nodes write; default ./output. */
+  outputDir?: string;
+  tempDir?: string;
+  inputDir?: string;
+  /** Extra folders of model packs, searched after the shipped models/. */
+  modelDirs?: string[];
+}
+
+export function createServices(o: ServiceOptions = {}): Services {
+  return {
+    paths: {
+      output: path.resolve(o.outputDir ?? "output"),
+      temp: path.resolve(o.tempDir ?? "temp"),
+      input: path.resolve(o.inputDir ?? "input"),
+    },
+    // nodes/model/values.ts: packs are opened lazily, on first use by a node.
+    models: createModelCache(),
+    modelRoots: [SHIPPED_MODELS, ...(o.modelDirs ?? []).map((d) => path.resolve(d))],
+  };
+}

@@ -1,0 +1,90 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const bin = path.join(root, "bin/t2v.js");
+const fixture = (name: string) => path.join(root, "test/fixtures", name);
+
+const cwd = mkdtempSync(path.join(tmpdir(), "t2v-cli-"));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+/** The real CLI as a child process, from a cwd outside the repo. */
+function t2v(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("t2v run", () => {
+  it("exits 2 and prints every validation error with node id and field", () => {
+    const r = t2v("run", fixture("invalid.json"));
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^error: node math \(t2v\.IntMath\) op: unknown_choice: /);
+    expect(lines[1]).toMatch(/^error: node lonely \(t2v\.ShowValue\) value: missing_input: /);
+    expect(lines[2]).toBe("error: node math (t2v.IntMath) a: type_mismatch: input \"a\" takes INT but link wrong-type brings STRING from node text");
+    expect(lines[3]).toMatch(/^error: node show \(t2v\.ShowValue\) value: dangling_link: .*"ghost"/);
+    expect(r.stdout).toBe("");
+  });
+
+  it("gives the same errors as JSON with --json", () => {
+    const r = t2v("run", fixture("invalid.json"), "--json");
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout);
+    expect(out.status).toBe("invalid");
+    expect(out.errors.map((e: { nodeId: string; field: string; kind: string }) => `${e.nodeId}.${e.field}:${e.kind}`)).toEqual([
+      "math.op:unknown_choice",
+      "lonely.value:missing_input",
+      "math.a:type_mismatch",
+      "show.value:dangling_link",
+    ]);
+  });
+
+  it("runs a valid workflow and prints its outputs", () => {
+    const r = t2v("run", fixture("valid.json"));
+    expect(r.stderr).toContain("running node 2 (Show Value)");
+    expect(r.stdout).toBe("node 2 (Show Value): 3\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("applies --set overrides and prints a JSON summary", () => {
+    const r = t2v("run", fixture("valid.json"), "--set", "1.value=42", "--json", "--out", "out");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ status: "success", ran: ["1", "2"], cached: [], outputs: { "2": { text: ["42"] } }, files: [] });
+    expect(typeof out.jobId).toBe("string");
+  });
+
+  it("exits 2 on a --set for a node that is not there, or a value out of range", () => {
+    const missing = t2v("run", fixture("valid.json"), "--set", "9.value=1");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--set 9.value=1: no node "9" in the workflow');
+    const range = t2v("run", fixture("valid.json"), "--set", "1.value=1e300");
+    expect(range.code).toBe(2);
+    expect(range.stderr).toMatch(/node 1 \(t2v\.Int\) value: (out_of_range|wrong_type)/);
+  });
+
+  it("exits 1 with the node's error when a node fails", () => {
+    const r = t2v("run", fixture("divide-by-zero.json"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error: node div (t2v.IntMath): cannot divide by zero");
+  });
+
+  it("runs ComfyUI API-format prompts", () => {
+    const r = t2v("run", fixture("api-prompt.json"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("node 9 (Show Value): 48\n");
+  });
+});
+
+describe("t2v serve", () => {
+  it("validates its options", () => {
+    const r = t2v("serve", "--port", "99999");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--port: .*65535/);
+  });
+});
