@@ -53,7 +53,7 @@ export function resolveScene(desc: SceneDescription, seed: number): SceneSpec {
       case "thrown_right": {
         // Speeds keep the flight inside the 8 m view for the clip's two seconds.
         const dir = desc.motion === "thrown_left" ? -1 : 1;
-        x = clamp(dir < 0 ? 6.2 - 0.5 * i : 1.8 + 0.5 * i, 1 + half, WORLD.width - 1 - half);
+        x = clamp(dir < 0 ? 6.2 - 0.8 * i * spread : 1.8 + 0.8 * i * spread, 1 + half, WORLD.width - 1 - half);
         y = rng.range(2.2, 3.4) + 0.9 * i;
         vx = dir * rng.range(2.0, 2.8);
         vy = rng.range(2.0, 4.0);
@@ -68,8 +68,9 @@ export function resolveScene(desc: SceneDescription, seed: number): SceneSpec {
         const dir = desc.motion === "rolls_left" ? -1 : 1;
         const keeps = desc.shape === "ball" || desc.material === "slippery";
         vx = dir * (keeps ? rng.range(1.6, 2.3) : rng.range(3.6, 4.6));
+        // The group starts at the far side, spread out along its way.
         const lead = dir < 0 ? WORLD.width - 1 - half : 1 + half;
-        x = clamp(lead - dir * i * spread, 1 + half, WORLD.width - 1 - half);
+        x = clamp(lead + dir * i * spread, 1 + half, WORLD.width - 1 - half);
         break;
       }
       case "collide": {

@@ -51,6 +51,7 @@ export function renderClip(scene: SceneSpec, trace: PhysicsTrace, opts: RenderOp
   const toPx = (x: number, y: number): [number, number] => [x * s, (scene.world.height - y) * s];
   for (let f = 0; f < trace.frames; f++) {
     buf.set(bg);
+    paintStatic(buf, scene, W, H);
     const poses = trace.poses[f]!;
     // Soft contact shadows on the ground: darker and tighter when the object is low.
     scene.objects.forEach((o, k) => {
@@ -69,20 +70,6 @@ export function renderClip(scene: SceneSpec, trace: PhysicsTrace, opts: RenderOp
         }
       }
     });
-    if (scene.world.walls) {
-      const ww = Math.max(1, 0.25 * s);
-      for (let y = 0; y < H; y++) for (const x0 of [0, W - ww]) for (let x = Math.floor(x0); x < x0 + ww; x++) {
-        const k3 = (y * W + x) * 3; buf[k3] = 120; buf[k3 + 1] = 120; buf[k3 + 2] = 130;
-      }
-    }
-    const r = scene.world.ramp;
-    if (r) {
-      const x0 = r.side === "left" ? 0 : scene.world.width, x1 = r.side === "left" ? r.length : scene.world.width - r.length;
-      const tri: [number, number][] = [toPx(x0, scene.world.groundY), toPx(x1, scene.world.groundY), toPx(x0, scene.world.groundY + r.height)];
-      const mid = [(tri[0]![0] + tri[1]![0] + tri[2]![0]) / 3, (tri[0]![1] + tri[1]![1] + tri[2]![1]) / 3] as const;
-      if (polygonDistance(mid[0], mid[1], tri) > 0) tri.reverse();
-      fill(buf, W, H, tri, [150, 150, 160]);
-    }
     scene.objects.forEach((o, k) => {
       const p = poses[k]!;
       const base = COLORS[o.color as ColorName];
@@ -119,5 +106,32 @@ function fill(buf: Float32Array, W: number, H: number, tri: [number, number][], 
     if (cover <= 0) continue;
     const k3 = (y * W + x) * 3;
     for (let c = 0; c < 3; c++) buf[k3 + c] = buf[k3 + c]! * (1 - cover) + color[c]! * cover;
+  }
+}
+
+/** Background plus the fixed parts of the world (walls, ramp): everything that does not move. */
+export function renderStatic(scene: SceneSpec, W: number, H: number): Uint8Array {
+  const s = W / scene.world.width;
+  const buf = Float32Array.from(background(scene.background, W, H, H - scene.world.groundY * s));
+  paintStatic(buf, scene, W, H);
+  return Uint8Array.from(buf, (v) => Math.max(0, Math.min(255, Math.round(v))));
+}
+
+function paintStatic(buf: Float32Array, scene: SceneSpec, W: number, H: number): void {
+  const s = W / scene.world.width;
+  const toPx = (x: number, y: number): [number, number] => [x * s, (scene.world.height - y) * s];
+  if (scene.world.walls) {
+    const ww = Math.max(1, 0.25 * s);
+    for (let y = 0; y < H; y++) for (const x0 of [0, W - ww]) for (let x = Math.floor(x0); x < x0 + ww; x++) {
+      const k3 = (y * W + x) * 3; buf[k3] = 120; buf[k3 + 1] = 120; buf[k3 + 2] = 130;
+    }
+  }
+  const r = scene.world.ramp;
+  if (r) {
+    const x0 = r.side === "left" ? 0 : scene.world.width, x1 = r.side === "left" ? r.length : scene.world.width - r.length;
+    const tri: [number, number][] = [toPx(x0, scene.world.groundY), toPx(x1, scene.world.groundY), toPx(x0, scene.world.groundY + r.height)];
+    const mid = [(tri[0]![0] + tri[1]![0] + tri[2]![0]) / 3, (tri[0]![1] + tri[1]![1] + tri[2]![1]) / 3] as const;
+    if (polygonDistance(mid[0], mid[1], tri) > 0) tri.reverse();
+    fill(buf, W, H, tri, [150, 150, 160]);
   }
 }

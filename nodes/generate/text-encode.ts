@@ -1,0 +1,29 @@
+import { CONDITIONING, TEXT_ENCODER } from "../sockets.ts";
+import { defineNode, p } from "../types.ts";
+import "../model/values.ts";
+
+export default defineNode({
+  type: "t2v.TextEncode",
+  version: 1,
+  title: "Text Encode",
+  category: "conditioning",
+  description: "Prompt → CONDITIONING with the pack's tokenizer and text encoder. Wire a second one to the sampler's negative input. Words outside the model's vocabulary are reported.",
+  aliases: ["CLIPTextEncode"],
+  inputs: { clip: { type: TEXT_ENCODER } },
+  params: { text: p.multiline({ default: "", description: "The prompt" }) },
+  outputs: { CONDITIONING },
+  run: async (ctx, { clip, text }) => {
+    const { ids, unknown } = clip.pack.tokenize(text);
+    const features = await clip.pack.encodeText(ids, 1);
+    const max = clip.pack.manifest.tokenizer.max_length;
+    const words = text.trim().split(/\s+/).filter(Boolean).length;
+    const notes: string[] = [];
+    if (unknown.length > 0) notes.push(`not in the model's vocabulary: ${unknown.join(", ")}`);
+    if (words > max) notes.push(`prompt has ${words} words; the model reads the first ${max}`);
+    for (const n of notes) ctx.log.warn(n);
+    return {
+      outputs: { CONDITIONING: { pack: clip.pack.name, prompt: text, features, unknown } },
+      ui: notes.length ? { text: notes } : undefined,
+    };
+  },
+});

@@ -1,0 +1,110 @@
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import type { Manifest } from "./manifest.ts";
+import { loadTokenizer, openSession, readManifest, type Provider, type SessionName, type TokenizedPrompt } from "./pack.ts";
+
+/** A model pack with its ONNX sessions opened on first use and shared by every job. */
+export interface LoadedPack {
+  name: string;
+  dir: string;
+  manifest: Manifest;
+  provider: Provider;
+  /** Things the user should know, e.g. a CUDA request that fell back to CPU. */
+  notes: string[];
+  tokenize(text: string): TokenizedPrompt;
+  /** ids: one row of max_length per prompt → features [batch, length, dim]. */
+  encodeText(ids: BigInt64Array, batch: number): Promise<Float32Array>;
+  /** One denoiser call; every input already batched (the CFG pair goes in one call). */
+  denoise(inputs: { x: Float32Array; t: Float32Array; text: Float32Array; sim: Float32Array; simFlag: Float32Array }, batch: number): Promise<Float32Array>;
+  /** Raw latents [n, C, h, w] (frame-major) → RGB [n, 3, H, W] in the pack's rgb_range. */
+  decode(latents: Float32Array, n: number): Promise<Float32Array>;
+  /** RGB [n, 3, H, W] → raw latents [n, C, h, w]. */
+  encode(rgb: Float32Array, n: number): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+function dims(m: Manifest, session: SessionName, input: string, batch: number): number[] {
+  const spec = m.tensors[session]?.inputs[input];
+  if (!spec) throw new Error(`model pack "${m.name}" has no ${session} input "${input}"`);
+  return spec.shape.map((d) => (typeof d === "number" ? d : batch));
+}
+
+export async function openPack(dir: string, provider: Provider, fallback: boolean): Promise<LoadedPack> {
+  const manifest = readManifest(dir);
+  const tokenize = loadTokenizer(dir, manifest);
+  const sessions = new Map<SessionName, Promise<ort.InferenceSession>>();
+  const notes: string[] = [];
+  let actual: Provider = provider;
+  const session = (name: SessionName): Promise<ort.InferenceSession> => {
+    let s = sessions.get(name);
+    if (!s) {
+      const f = manifest.files[name];
+      if (!f) throw new Error(`model pack "${manifest.name}" has no ${name}`);
+      s = openSession(join(dir, f.path), provider, fallback).then((r) => {
+        actual = r.provider;
+        if (r.note && !notes.includes(r.note)) notes.push(r.note);
+        return r.session;
+      });
+      sessions.set(name, s);
+    }
+    return s;
+  };
+  const run = async (name: SessionName, feeds: Record<string, ort.Tensor>): Promise<Float32Array> => {
+    const s = await session(name);
+    const out = await s.run(feeds);
+    return out[s.outputNames[0]!]!.data as Float32Array;
+  };
+  const lat = manifest.latent;
+  return {
+    name: manifest.name,
+    dir,
+    manifest,
+    get provider() { return actual; },
+    notes,
+    tokenize,
+    encodeText: (ids, batch) => run("text_encoder", { input_ids: new ort.Tensor("int64", ids, dims(manifest, "text_encoder", "input_ids", batch)) }),
+    denoise: (i, batch) => {
+      const sim = manifest.conditioning.simulation;
+      const feeds: Record<string, ort.Tensor> = {
+        x: new ort.Tensor("float32", i.x, dims(manifest, "denoiser", "x", batch)),
+        t: new ort.Tensor("float32", i.t, [batch]),
+        text: new ort.Tensor("float32", i.text, dims(manifest, "denoiser", "text", batch)),
+      };
+      if (sim) {
+        feeds[sim.input] = new ort.Tensor("float32", i.sim, dims(manifest, "denoiser", sim.input, batch));
+        feeds[sim.flag] = new ort.Tensor("float32", i.simFlag, [batch]);
+      }
+      return run("denoiser", feeds);
+    },
+    decode: (latents, n) => run("decoder", { latent: new ort.Tensor("float32", latents, [n, lat.channels, ...dims(manifest, "decoder", "latent", n).slice(2)]) }),
+    encode: (rgb, n) => run("encoder", { rgb: new ort.Tensor("float32", rgb, dims(manifest, "encoder", "rgb", n)) }),
+    release: async () => {
+      for (const s of sessions.values()) await (await s).release();
+      sessions.clear();
+    },
+  };
+}
+
+/** Packs opened once and shared across jobs, keyed by folder and device; `free` releases them all. */
+export function createModelCache() {
+  const packs = new Map<string, Promise<LoadedPack>>();
+  return {
+    get(dir: string, provider: Provider, fallback: boolean): Promise<LoadedPack> {
+      const key = `${dir}|${provider}|${fallback}`;
+      let p = packs.get(key);
+      if (!p) {
+        p = openPack(dir, provider, fallback);
+        p.catch(() => packs.delete(key));
+        packs.set(key, p);
+      }
+      return p;
+    },
+    loaded: () => [...packs.keys()],
+    async free(): Promise<void> {
+      const all = [...packs.values()];
+      packs.clear();
+      for (const p of all) await (await p.catch(() => undefined))?.release();
+    },
+  };
+}
+export type ModelCache = ReturnType<typeof createModelCache>;

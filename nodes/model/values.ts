@@ -1,0 +1,62 @@
+// The values that flow through the generation sockets, registered with the node API by
+// declaration merging so every node's run() gets them typed.
+import type { LoadedPack, ModelCache } from "./runtime.ts";
+
+/** MODEL / TEXT_ENCODER / DECODER / ENCODER all carry the opened pack; each socket says which part a node uses. */
+export interface ModelRef { pack: LoadedPack }
+
+export interface Conditioning {
+  pack: string;
+  prompt: string;
+  /** Text-encoder features, [max_length × dim]. */
+  features: Float32Array;
+  unknown: string[];
+}
+
+/** A video latent clip: its pixel geometry, the noise seed, and the latent itself once there is one. */
+export interface Latent {
+  width: number;
+  height: number;
+  frames: number;
+  batch: number;
+  fps: number;
+  /** Seed of the noise the sampler adds; same seed + shape → the same noise everywhere. */
+  seed: number;
+  /** Sampler-space values [batch, C, T, h, w]; absent for an empty latent (the sampler sizes it from the model). */
+  samples?: { data: Float32Array; shape: [number, number, number, number, number] };
+}
+
+export interface Sigmas {
+  values: number[];
+  /** Recomputes the rest of the schedule from `sigmaNow` with `remaining` steps (for live step changes). */
+  recompute?: (sigmaNow: number, remaining: number) => number[];
+}
+
+/** RGB clips, [batch × frames × height × width × 3], 8-bit. */
+export interface Frames {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  frames: number;
+  batch: number;
+  fps: number;
+}
+
+declare module "../types.ts" {
+  interface SocketValues {
+    MODEL: ModelRef;
+    TEXT_ENCODER: ModelRef;
+    DECODER: ModelRef;
+    ENCODER: ModelRef;
+    CONDITIONING: Conditioning;
+    LATENT: Latent;
+    SIGMAS: Sigmas;
+    FRAMES: Frames;
+  }
+  interface Services {
+    /** Opened model packs, shared across jobs; `free()` releases them. */
+    models: ModelCache;
+    /** Folders searched for model packs, the shipped one first. */
+    modelRoots: string[];
+  }
+}
