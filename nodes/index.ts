@@ -2,6 +2,18 @@
 // Add a node: write nodes/<area>/<name>.ts exporting `defineNode({...})` as default, import it
 // here and add it to the list. A type id claimed twice throws at start-up.
 import { createRegistry } from "../server/engine/registry.ts";
+import decode from "./generate/decode.ts";
+import emptyLatent from "./generate/empty-latent.ts";
+import latentFromFrames from "./generate/latent-from-frames.ts";
+import loadModel from "./generate/load-model.ts";
+import previewFrames from "./generate/preview-frames.ts";
+import sampler from "./generate/sampler.ts";
+import scheduler from "./generate/scheduler.ts";
+import splitSigmas from "./generate/split-sigmas.ts";
+import textEncode from "./generate/text-encode.ts";
+import physicsGuidance from "./physics-nodes/physics-guidance.ts";
+import physicsScene from "./physics-nodes/physics-scene.ts";
+import physicsSimulate from "./physics-nodes/physics-simulate.ts";
 import boolean from "./util/boolean.ts";
 import float from "./util/float.ts";
 import int from "./util/int.ts";
@@ -10,6 +22,20 @@ import showValue from "./util/show-value.ts";
 import string from "./util/string.ts";
 
 export const registry = createRegistry([
+  // generation
+  loadModel,
+  textEncode,
+  emptyLatent,
+  scheduler,
+  splitSigmas,
+  sampler,
+  decode,
+  previewFrames,
+  latentFromFrames,
+  // physics
+  physicsScene,
+  physicsSimulate,
+  physicsGuidance,
   // utils
   int,
   float,
