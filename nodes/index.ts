@@ -20,6 +20,9 @@ import int from "./util/int.ts";
 import intMath from "./util/int-math.ts";
 import showValue from "./util/show-value.ts";
 import string from "./util/string.ts";
+import saveFrames from "./video/save-frames.ts";
+import upscaleFrames from "./video/upscale-frames.ts";
+import videoWriter from "./video/video-writer.ts";
 
 export const registry = createRegistry([
   // generation
@@ -43,4 +46,8 @@ export const registry = createRegistry([
   boolean,
   intMath,
   showValue,
+  // video
+  upscaleFrames,
+  videoWriter,
+  saveFrames,
 ]);

@@ -1,4 +1,5 @@
 // The node definition API: one plain object per node type, made with defineNode().
+import type { Workflow } from "../server/engine/workflow.ts";
 import type { ParamValues, Params } from "./params.ts";
 import type { SocketType } from "./sockets.ts";
 
@@ -88,6 +89,8 @@ export interface NodeContext {
   log: Logger;
   services: Services;
   live: LiveChannel;
+  /** The document this job runs (as given to engine.run); absent when a node is run outside the engine. */
+  workflow?: Workflow;
 }
 
 export interface FileRef {

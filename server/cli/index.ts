@@ -1,6 +1,7 @@
 // Every `t2v` subcommand: one file each, exporting register(program). Add new ones to this list.
 import type { Command } from "commander";
+import * as inspect from "./inspect.ts";
 import * as run from "./run.ts";
 import * as serve from "./serve.ts";
 
-export const commands: { register(program: Command): void }[] = [run, serve];
+export const commands: { register(program: Command): void }[] = [run, serve, inspect];

@@ -4,6 +4,7 @@ import type { OutputCache } from "./cache.ts";
 import type { Emitter, JobStatus, NodeError } from "./events.ts";
 import type { JobLive } from "./live.ts";
 import type { Plan, PlannedNode } from "./plan.ts";
+import type { Workflow } from "./workflow.ts";
 
 export interface JobResult {
   jobId: string;
@@ -28,6 +29,8 @@ export interface ExecuteArgs {
   services: Services;
   live: JobLive;
   logger: Logger;
+  /** The running document, handed to nodes as ctx.workflow (e.g. for provenance in written files). */
+  workflow?: Workflow;
 }
 
 function nodeLogger(logger: Logger, jobId: string, nodeId: string): Logger {
@@ -115,6 +118,7 @@ export async function executeJob(a: ExecuteArgs): Promise<JobResult> {
         patched = true;
         emitter.emit({ type: "patched", jobId, patch });
       }),
+      workflow: a.workflow,
     };
     try {
       const result = await n.def.run(ctx, collectInputs(n, plan, values));

@@ -1,0 +1,23 @@
+// The VIDEO socket value: files a writer put in the output folder, registered with the node API.
+import type { FileRef } from "../types.ts";
+
+export const VIDEO_FORMATS = ["mp4", "webm", "webp", "gif"] as const;
+export type VideoFormat = (typeof VIDEO_FORMATS)[number];
+
+/** One file per clip of the batch, all with the same geometry and timing. */
+export interface Video {
+  files: FileRef[];
+  format: VideoFormat;
+  fps: number;
+  /** Frames in each file (after ping-pong). */
+  frames: number;
+  /** Pixel size in the files (mp4 pads odd sizes to even). */
+  width: number;
+  height: number;
+}
+
+declare module "../types.ts" {
+  interface SocketValues {
+    VIDEO: Video;
+  }
+}
