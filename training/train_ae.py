@@ -27,12 +27,16 @@ def train(args):
     os.makedirs(run, exist_ok=True)
     ckpt_path = os.path.join(run, "ae.pt")
     enc, dec = Encoder(), Decoder()
-    params = list(enc.parameters()) + list(dec.parameters())
+    # --decoder-only keeps the encoder (and so every latent the denoiser trained on) fixed and
+    # goes on sharpening the decoder.
+    params = list(dec.parameters()) if args.decoder_only else list(enc.parameters()) + list(dec.parameters())
     opt = torch.optim.Adam(params, lr=args.lr)
     step = 0
     ck = load(ckpt_path)
     if ck:
-        enc.load_state_dict(ck["enc"]); dec.load_state_dict(ck["dec"]); opt.load_state_dict(ck["opt"]); step = ck["step"]
+        enc.load_state_dict(ck["enc"]); dec.load_state_dict(ck["dec"]); step = ck["step"]
+        if ck.get("decoder_only", False) == args.decoder_only:
+            opt.load_state_dict(ck["opt"])
     log = Log(os.path.join(run, "ae.log.jsonl"))
     rng = np.random.default_rng(step)
     while step < args.steps:
@@ -45,7 +49,8 @@ def train(args):
         lr = args.lr * 0.5 * (1 + np.cos(np.pi * min(1.0, step / args.steps))) + 1e-5
         for g in opt.param_groups:
             g["lr"] = lr
-        z = enc(x)
+        with torch.set_grad_enabled(not args.decoder_only):
+            z = enc(x)
         # Noise on the latent keeps the decoder tolerant of the denoiser's small errors.
         y = dec(z + args.latent_noise * torch.randn_like(z))
         w = 1 + 12 * F.max_pool2d(m, 3, 1, 1)  # objects are few pixels: weight them up
@@ -57,23 +62,25 @@ def train(args):
         if step % 50 == 0:
             log(stage="ae", step=step, loss=round(loss.item(), 5), lr=round(lr, 6))
         if step % 500 == 0 or step == args.steps:
-            save(ckpt_path, enc=enc.state_dict(), dec=dec.state_dict(), opt=opt.state_dict(), step=step)
+            save(ckpt_path, enc=enc.state_dict(), dec=dec.state_dict(), opt=opt.state_dict(), step=step, decoder_only=args.decoder_only)
     return enc, dec
 
 
 @torch.no_grad()
-def encode_all(enc, data):
+def encode_all(enc, data, limit):
     import time
     while not os.path.exists(os.path.join(data, "words.json")):
         time.sleep(10)  # the dataset generator is still writing
     stats = None
     for name in ("train", "heldout"):
         split = Split(os.path.join(data, name))
-        out = np.zeros((split.n, 8, split.t, 8, 8), dtype=np.float16)
-        for i in range(0, split.n, 16):
-            clips = split.frames[i:i + 16]
+        n = min(split.n, limit)
+        out = np.zeros((n, 8, split.t, 8, 8), dtype=np.float16)
+        enc = enc.to(memory_format=torch.channels_last)
+        for i in range(0, n, 16):
+            clips = split.frames[i:min(n, i + 16)]
             b = clips.shape[0]
-            z = enc(to_input(clips.reshape(-1, split.h, split.w, 3)))
+            z = enc(to_input(clips.reshape(-1, split.h, split.w, 3)).contiguous(memory_format=torch.channels_last))
             out[i:i + b] = z.reshape(b, split.t, 8, 8, 8).permute(0, 2, 1, 3, 4).numpy()
         if name == "train":
             flat = out.astype(np.float32).transpose(1, 0, 2, 3, 4).reshape(8, -1)
@@ -93,6 +100,8 @@ if __name__ == "__main__":
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--latent-noise", type=float, default=0.05)
     p.add_argument("--encode-only", action="store_true")
+    p.add_argument("--decoder-only", action="store_true", help="train the decoder alone (latents stay valid)")
+    p.add_argument("--encode-limit", type=int, default=12000, help="clips per split to encode (encoding costs ~3 ms a frame)")
     a = p.parse_args()
     setup_threads()
     torch.manual_seed(0)
@@ -101,5 +110,7 @@ if __name__ == "__main__":
         e = Encoder(); e.load_state_dict(ck["enc"])
     else:
         e, _ = train(a)
+    if a.decoder_only:
+        sys.exit(0)
     e.eval()
-    encode_all(e, a.data)
+    encode_all(e, a.data, a.encode_limit)

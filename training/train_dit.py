@@ -43,7 +43,8 @@ class Batches:
         mean = np.array(st["mean"], dtype=np.float32).reshape(1, -1, 1, 1, 1)
         std = np.array(st["std"], dtype=np.float32).reshape(1, -1, 1, 1, 1)
         self.latents = ((np.load(os.path.join(data, f"latents-{name}.npy")).astype(np.float32) - mean) / std).astype(np.float16)
-        self.ids = np.array([tokenizer.encode(p) for p in self.split.prompts], dtype=np.int64)
+        # Only the clips that were encoded (the first N of the split) are used.
+        self.ids = np.array([tokenizer.encode(p) for p in self.split.prompts[: self.latents.shape[0]]], dtype=np.int64)
 
     def get(self, idx):
         x0 = torch.from_numpy(self.latents[idx].astype(np.float32))
@@ -56,6 +57,7 @@ def train(args):
     tj, tokenizer = load_tokenizer(args.data)
     data = Batches(args.data, "train", tokenizer)
     run = os.path.join(CACHE, "runs")
+    os.makedirs(run, exist_ok=True)
     ckpt_path = os.path.join(run, "dit.pt")
     te, dit = build(len(tj["model"]["vocab"]))
     params = list(te.parameters()) + list(dit.parameters())

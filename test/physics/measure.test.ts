@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { makeClip } from "../../nodes/physics/clip.ts";
+import { measureClip } from "../../nodes/physics/measure.ts";
+import { sampleDescription } from "../../nodes/physics/sample.ts";
+
+describe("the eval's measuring instrument", () => {
+  it("scores ground-truth renders near perfectly", async () => {
+    let color = 0, background = 0, direction = 0, traj = 0;
+    const n = 40;
+    for (let i = 0; i < n; i++) {
+      const clip = await makeClip(sampleDescription(500 + i, "heldout"), 500 + i);
+      const m = measureClip(clip.render, clip.scene, clip.trace);
+      color += +m.color_ok; background += +m.background_ok; direction += +m.direction_ok; traj += m.trajectory_err_px;
+    }
+    expect(color / n).toBeGreaterThanOrEqual(0.95);
+    expect(background / n).toBe(1);
+    expect(direction / n).toBeGreaterThanOrEqual(0.95);
+    expect(traj / n).toBeLessThan(2);
+  });
+
+  it("fails a clip whose object is gone or in the wrong colour", async () => {
+    const clip = await makeClip(sampleDescription(3, "train"), 3);
+    const empty = await makeClip({ ...sampleDescription(3, "train"), color: clip.scene.objects[0]!.color === "red" ? "blue" : "red" }, 3);
+    const m = measureClip(empty.render, clip.scene, clip.trace);
+    expect(m.color_ok).toBe(false);
+  });
+});

@@ -1,0 +1,48 @@
+// Runs the real node graph for the evals: a workflow template with the prompt and seeds set, up to
+// the node that produces frames.
+import type { Engine, Workflow } from "../../server/engine/index.ts";
+import type { Frames } from "../../nodes/model/values.ts";
+import type { PhysicsTraceValue } from "../../nodes/physics-nodes/values.ts";
+
+export function nodeOfType(wf: Workflow, type: string): string {
+  const n = wf.nodes.find((x) => x.type === type);
+  if (!n) throw new Error(`workflow "${wf.metadata.title}" has no ${type} node`);
+  return n.id;
+}
+
+/** The Text Encode node wired to the sampler's positive input. */
+export function positivePromptNode(wf: Workflow): string {
+  const sampler = nodeOfType(wf, "t2v.Sampler");
+  const link = wf.links.find((l) => l.to.node === sampler && l.to.input === "positive");
+  if (!link) throw new Error("the sampler's positive input is not connected");
+  return link.from.node;
+}
+
+export function setParams(wf: Workflow, nodeId: string, params: Record<string, unknown>): Workflow {
+  return { ...wf, nodes: wf.nodes.map((n) => (n.id === nodeId ? { ...n, params: { ...n.params, ...params } } : n)) };
+}
+
+export interface GenerateOptions {
+  prompt: string;
+  seed: number;
+  steps?: number;
+  /** For physics workflows: the Physics Scene node's params (seed, gravity…). */
+  scene?: Record<string, unknown>;
+}
+
+export interface Generated { frames: Frames; trace?: PhysicsTraceValue }
+
+export async function generate(engine: Engine, template: Workflow, o: GenerateOptions): Promise<Generated> {
+  let wf = setParams(template, positivePromptNode(template), { text: o.prompt });
+  wf = setParams(wf, nodeOfType(wf, "t2v.EmptyVideoLatent"), { seed: o.seed, control_after_generate: "fixed" });
+  if (o.steps) wf = setParams(wf, nodeOfType(wf, "t2v.Scheduler"), { steps: o.steps });
+  const sceneNode = wf.nodes.find((n) => n.type === "t2v.PhysicsScene")?.id;
+  if (sceneNode) wf = setParams(wf, sceneNode, { prompt: o.prompt, ...o.scene });
+  const decode = nodeOfType(wf, "t2v.Decode");
+  const r = await engine.run(wf, { targets: [decode] });
+  if (r.status !== "success") throw new Error(`generation failed at node ${r.error?.nodeId}: ${r.error?.message}`);
+  const frames = r.values[decode]!.FRAMES as Frames;
+  const simNode = wf.nodes.find((n) => n.type === "t2v.PhysicsSimulate")?.id;
+  const trace = simNode ? (r.values[simNode]?.PHYSICS_TRACE as PhysicsTraceValue | undefined) : undefined;
+  return { frames, trace };
+}

@@ -1,0 +1,69 @@
+// Aggregates per-clip metrics into the eval's numbers, prints a table and draws a contact sheet.
+import sharp, { type OverlayOptions } from "sharp";
+import type { ClipMetrics } from "../../nodes/physics/measure.ts";
+
+export interface Summary {
+  prompts: number;
+  color_acc: number;
+  count_acc: number;
+  direction_acc: number;
+  background_acc: number;
+  permanence_acc: number;
+  trajectory_err_px: number;
+  accel_err_rel: number | null;
+  penetration_px: number;
+  bounce_ratio: number | null;
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+const frac = (ms: ClipMetrics[], k: keyof ClipMetrics) => mean(ms.map((m) => (m[k] ? 1 : 0))) ?? 0;
+
+export function summarize(ms: ClipMetrics[]): Summary {
+  const defined = (k: "accel_err_rel" | "bounce_ratio") => ms.map((m) => m[k]).filter((v): v is number => v !== undefined);
+  return {
+    prompts: ms.length,
+    color_acc: frac(ms, "color_ok"),
+    count_acc: frac(ms, "count_ok"),
+    direction_acc: frac(ms, "direction_ok"),
+    background_acc: frac(ms, "background_ok"),
+    permanence_acc: frac(ms, "permanence_ok"),
+    trajectory_err_px: mean(ms.map((m) => m.trajectory_err_px)) ?? 0,
+    accel_err_rel: mean(defined("accel_err_rel")),
+    // Mean over clips of the deepest reach below the ground line.
+    penetration_px: mean(ms.map((m) => m.penetration_px)) ?? 0,
+    bounce_ratio: mean(defined("bounce_ratio")),
+  };
+}
+
+export const TARGETS: Partial<Record<keyof Summary, number>> = { color_acc: 0.9, count_acc: 0.85, direction_acc: 0.85, background_acc: 0.9, permanence_acc: 0.9 };
+
+export function table(rows: Record<string, Summary>): string {
+  const cols = Object.keys(rows);
+  const keys = Object.keys(rows[cols[0]!]!) as (keyof Summary)[];
+  const fmt = (v: number | null) => (v === null ? "—" : Number.isInteger(v) ? String(v) : v.toFixed(3));
+  const lines = [`| metric | ${cols.join(" | ")} | target |`, `|---|${cols.map(() => "---|").join("")}---|`];
+  for (const k of keys) lines.push(`| ${k} | ${cols.map((c) => fmt(rows[c]![k])).join(" | ")} | ${TARGETS[k] !== undefined ? `≥ ${TARGETS[k]}` : ""} |`);
+  return lines.join("\n");
+}
+
+export interface SheetRow { prompt: string; rgb: Uint8Array; width: number; height: number; frames: number }
+
+/** One row per sample: every other frame, with its prompt above it. */
+export async function contactSheet(rows: SheetRow[], file: string, scale = 2): Promise<void> {
+  if (rows.length === 0) return;
+  const { width: w, height: h } = rows[0]!;
+  const shown = Math.ceil(rows[0]!.frames / 2);
+  const label = 18, cellW = w * scale, cellH = h * scale;
+  const W = shown * cellW, H = rows.length * (cellH + label);
+  const composites: OverlayOptions[] = [];
+  for (const [r, row] of rows.entries()) {
+    const esc = row.prompt.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    composites.push({ input: Buffer.from(`<svg width="${W}" height="${label}"><text x="4" y="13" font-family="DejaVu Sans, sans-serif" font-size="12" fill="#ddd">${esc}</text></svg>`), top: r * (cellH + label), left: 0 });
+    for (let k = 0; k < shown; k++) {
+      const f = row.rgb.subarray(2 * k * w * h * 3, (2 * k + 1) * w * h * 3);
+      const img = await sharp(f, { raw: { width: w, height: h, channels: 3 } }).resize(cellW, cellH, { kernel: "nearest" }).png().toBuffer();
+      composites.push({ input: img, top: r * (cellH + label) + label, left: k * cellW });
+    }
+  }
+  await sharp({ create: { width: W, height: H, channels: 3, background: "#202020" } }).composite(composites).png().toFile(file);
+}
