@@ -1,0 +1,251 @@
+// The studio server: ComfyUI-compatible HTTP + WebSocket API, durable queue, the editor at `/`.
+// createApp() starts one in-process (tests, benchmarks: port 0); startServer() is `t2v serve`.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { type RequestHandler } from "express";
+import pino from "pino";
+import { registry as defaultRegistry } from "../nodes/index.ts";
+import type { Logger, Services } from "../nodes/types.ts";
+import type { ServeOptions } from "./cli/serve.ts";
+import { createEngine, type Engine, type Registry } from "./engine/index.ts";
+import { errorHandler, HttpError, type ProvenanceReader, type ServerContext } from "./http/common.ts";
+import { editorRoutes } from "./http/editor.ts";
+import { fileRoutes } from "./http/files.ts";
+import { infoRoutes, serverFeatures } from "./http/info.ts";
+import { loadProvenanceReader, provenanceRoutes } from "./http/provenance.ts";
+import { queueRoutes } from "./http/queue.ts";
+import { workflowRoutes } from "./http/workflows.ts";
+import { openJobStore, type JobStore } from "./queue/store.ts";
+import { createWorker, type Worker } from "./queue/worker.ts";
+import { checkExposure, checkSite, checkToken, TOKEN_COOKIE, type AccessPolicy } from "./security.ts";
+import { createServices, type ServiceOptions } from "./services.ts";
+import { createHub, type Hub } from "./ws/hub.ts";
+import { createPreviewEncoder, type PreviewEncoder } from "./ws/preview.ts";
+import { attachWebSocket } from "./ws/socket.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+
+export interface AppOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8188; 0 picks a free port. */
+  port?: number;
+  listen?: boolean;
+  token?: string;
+  corsOrigin?: string[];
+  /** queue.sqlite and the user's workflows; default ./data. */
+  dataDir?: string;
+  /** Done jobs kept in history; default 1000. */
+  historyMax?: number;
+  registry?: Registry;
+  /** Default: createServices(serviceOptions). */
+  services?: Services;
+  serviceOptions?: ServiceOptions;
+  logger?: Logger;
+  /** Quiet time after which a busy server sends a status to a client; default 5000 ms. */
+  keepaliveMs?: number;
+  /** JSON body limit; default 16 MiB. Uploads: maxUploadBytes, default 100 MiB. */
+  maxBodyBytes?: number;
+  maxUploadBytes?: number;
+  /** Default client/dist. */
+  editorDir?: string;
+  /** The shipped library; default workflows/. */
+  workflowsDir?: string;
+  /** Default: the video writer's, when present. */
+  readProvenance?: ProvenanceReader;
+  /** Start without taking jobs (call app.worker.start()). */
+  paused?: boolean;
+}
+
+export interface App {
+  server: Server;
+  url: string;
+  engine: Engine;
+  queue: JobStore;
+  worker: Worker;
+  hub: Hub;
+  previews: PreviewEncoder;
+  /** Graceful: stops taking jobs, interrupts and re-queues the running one, closes sockets and the database. */
+  close(): Promise<void>;
+}
+
+const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/** Host/Origin checks and CORS for allowed origins; preflights answered here. */
+function siteGuard(policy: AccessPolicy): RequestHandler {
+  return (req, res, next) => {
+    const v = checkSite(req, policy);
+    if (!v.ok) return void res.status(v.status).json({ error: { type: "forbidden", message: v.reason } });
+    if (v.cors) {
+      res.setHeader("Access-Control-Allow-Origin", v.cors);
+      res.setHeader("Vary", "Origin");
+      res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+      res.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");
+    }
+    if (req.method === "OPTIONS") return void res.sendStatus(v.cors ? 204 : 403);
+    next();
+  };
+}
+
+function tokenGuard(policy: AccessPolicy): RequestHandler {
+  return (req, res, next) => {
+    const v = checkToken(req, policy);
+    if (!v.ok) return void res.status(v.status).json({ error: { type: "unauthorized", message: v.reason } });
+    next();
+  };
+}
+
+/**
+ * A valid ?token= (the printed URL) becomes a same-site cookie, so the editor's fetches, its
+ * WebSocket and <video src=/view…> carry it without the token in every URL.
+ */
+function rememberToken(policy: AccessPolicy): RequestHandler {
+  return (req, res, next) => {
+    const v = checkToken(req, policy);
+    if (v.ok && v.via === "query" && policy.token) res.cookie(TOKEN_COOKIE, policy.token, { httpOnly: true, sameSite: "strict", path: "/" });
+    next();
+  };
+}
+
+export async function createApp(opts: AppOptions = {}): Promise<App> {
+  const policy: AccessPolicy = { host: opts.host ?? "127.0.0.1", listen: opts.listen ?? false, token: opts.token, corsOrigin: opts.corsOrigin ?? [] };
+  checkExposure(policy);
+  const logger = opts.logger ?? silent;
+  const registry = opts.registry ?? defaultRegistry;
+  const services = opts.services ?? createServices(opts.serviceOptions);
+  const dataDir = path.resolve(opts.dataDir ?? "data");
+  const maxUploadBytes = opts.maxUploadBytes ?? 100 * 1024 * 1024;
+
+  const store = openJobStore({ dataDir, historyMax: opts.historyMax });
+  if (store.recovered.requeued.length + store.recovered.failed.length > 0) logger.warn(store.recovered, "jobs left running by the last process");
+  const engine = createEngine({ registry, services, logger });
+  const hub = createHub({
+    logger,
+    keepaliveMs: opts.keepaliveMs,
+    status: () => worker.status(),
+    serverFeatures: () => serverFeatures(maxUploadBytes),
+    onMessage(client, m) {
+      if (m.type === "patch") {
+        if (!engine.patchJob(m.data.prompt_id, m.data.node, m.data.values)) {
+          hub.sendTo(client, { type: "protocol_error", data: { message: `data.prompt_id: job ${m.data.prompt_id} is not running`, in_reply_to: "patch" } });
+        }
+        return;
+      }
+      const running = worker.current();
+      if (running && (m.data.prompt_id === undefined || m.data.prompt_id === running.id)) engine.interrupt(running.id);
+    },
+  });
+  const previews = createPreviewEncoder({ logger, deliver: (frames, sid) => hub.preview(frames, sid) });
+  const worker = createWorker({ store, engine, hub, previews, logger });
+
+  const ctx: ServerContext = {
+    engine,
+    registry,
+    services,
+    store,
+    worker,
+    hub,
+    logger,
+    dataDir,
+    shippedWorkflowsDir: path.resolve(opts.workflowsDir ?? path.join(ROOT, "workflows")),
+    userWorkflowsDir: path.join(dataDir, "workflows"),
+    maxUploadBytes,
+    readProvenance: opts.readProvenance ?? (await loadProvenanceReader()),
+    version: VERSION,
+  };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(siteGuard(policy));
+  app.use(rememberToken(policy));
+  app.use(editorRoutes(path.resolve(opts.editorDir ?? path.join(ROOT, "client/dist"))));
+  app.use(tokenGuard(policy));
+  const api = express.Router();
+  api.use(provenanceRoutes(ctx)); // reads its body raw: before the JSON parser
+  // JSON whatever the Content-Type (ComfyUI scripts post with urllib's form type); multipart stays raw.
+  api.use(express.json({ type: (req) => !(req.headers["content-type"] ?? "").startsWith("multipart/"), limit: opts.maxBodyBytes ?? 16 * 1024 * 1024 }));
+  api.use(queueRoutes(ctx), infoRoutes(ctx), fileRoutes(ctx), workflowRoutes(ctx));
+  app.use("/api", api);
+  app.use(api);
+  app.use(() => {
+    throw new HttpError(404, "no such route", "not_found");
+  });
+  app.use(errorHandler(logger));
+
+  const server = createServer(app);
+  const wss = attachWebSocket({
+    server,
+    hub,
+    policy,
+    onOpen(client) {
+      // A client reconnecting mid-job learns which node is running, as in ComfyUI.
+      const running = worker.current();
+      if (running?.node && running.clientId === client.sid) hub.sendTo(client, { type: "executing", data: { node: running.node, display_node: running.node, prompt_id: running.id } });
+    },
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port ?? 8188, policy.host, () => resolve());
+    });
+  } catch (err) {
+    hub.close();
+    store.close();
+    throw err;
+  }
+  const addr = server.address() as AddressInfo;
+  const shownHost = policy.host === "0.0.0.0" || policy.host === "::" ? "127.0.0.1" : policy.host.includes(":") ? `[${policy.host}]` : policy.host;
+  if (!opts.paused) worker.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    url: `http://${shownHost}:${addr.port}`,
+    engine,
+    queue: store,
+    worker,
+    hub,
+    previews,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await worker.stop();
+        hub.close();
+        wss.close();
+        server.closeAllConnections();
+        await closed;
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** `t2v serve`: start, print the URL, shut down gracefully on SIGINT/SIGTERM. */
+export async function startServer(opts: ServeOptions & { dataDir?: string }): Promise<App> {
+  const logger = pino({ level: process.env.LOG_LEVEL ?? "info" });
+  const app = await createApp({ ...opts, dataDir: opts.dataDir ?? process.env.T2V_DATA_DIR ?? "data", logger });
+  const pending = app.queue.remaining();
+  process.stdout.write(`t2v studio: ${app.url}/${opts.token ? `?token=${encodeURIComponent(opts.token)}` : ""}\n`);
+  if (opts.listen) process.stdout.write(`listening on ${opts.host}:${new URL(app.url).port} for other machines (token required)\n`);
+  if (pending > 0) process.stdout.write(`${pending} job(s) in the queue from before\n`);
+  let signals = 0;
+  const stop = (signal: string) => {
+    if (++signals > 1) process.exit(1); // a second Ctrl-C: do not wait
+    process.stdout.write(`${signal}: stopping (the running job is re-queued)…\n`);
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  return app;
+}

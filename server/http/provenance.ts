@@ -1,0 +1,73 @@
+// POST /api/provenance: the workflow inside a dropped file, so the editor can restore it.
+// A workflow JSON (ours or ComfyUI API format) is read here; a generated video or image is read
+// by the video writer's readProvenance(file), found at start-up (see loadProvenanceReader).
+import { existsSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import express, { Router, type Request } from "express";
+import { loadWorkflow, WorkflowFormatError } from "../engine/index.ts";
+import { HttpError, type ProvenanceReader, type ServerContext } from "./common.ts";
+import { readForm } from "./files.ts";
+
+/** Where the video-writer work exports `readProvenance(file)`; the first that exists is used. */
+const PROVENANCE_MODULES = ["../../nodes/video/provenance.ts", "../../nodes/video/index.ts"];
+
+/** The provenance reader, if the video writer provides one yet. */
+export async function loadProvenanceReader(): Promise<ProvenanceReader | undefined> {
+  for (const rel of PROVENANCE_MODULES) {
+    const url = new URL(rel, import.meta.url);
+    if (!existsSync(url)) continue;
+    const mod = (await import(url.href)) as { readProvenance?: unknown };
+    if (typeof mod.readProvenance === "function") return mod.readProvenance as ProvenanceReader;
+  }
+  return undefined;
+}
+
+async function fileBytes(req: Request): Promise<{ bytes: Buffer; name: string }> {
+  if ((req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
+    const form = await readForm(req);
+    const file = form.get("file") ?? form.get("image");
+    if (!(file instanceof File)) throw new HttpError(400, 'bad request body: file: expected a file field named "file"');
+    return { bytes: Buffer.from(await file.arrayBuffer()), name: file.name };
+  }
+  if (!Buffer.isBuffer(req.body) || req.body.byteLength === 0) throw new HttpError(400, "bad request body: send the file as the body (or multipart field \"file\")");
+  return { bytes: req.body, name: String(req.query.filename ?? "upload") };
+}
+
+export function provenanceRoutes(ctx: ServerContext): Router {
+  const r = Router();
+  const raw = express.raw({ type: () => true, limit: ctx.maxUploadBytes });
+
+  r.post("/provenance", raw, async (req, res) => {
+    const { bytes, name } = await fileBytes(req);
+    // A workflow document itself: ours (any version) or ComfyUI's API format.
+    if (bytes[0] === 0x7b /* { */) {
+      try {
+        res.json({ source: "json", workflow: loadWorkflow(JSON.parse(bytes.toString("utf8")), ctx.registry), provenance: null });
+        return;
+      } catch (err) {
+        if (!(err instanceof SyntaxError || err instanceof WorkflowFormatError)) throw err;
+        throw new HttpError(422, `${name} is JSON but not a workflow: ${err.message}`, "no_workflow");
+      }
+    }
+    if (!ctx.readProvenance) throw new HttpError(501, "reading workflows from videos and images needs the video writer's readProvenance (not installed yet)", "not_implemented");
+    const dir = path.join(ctx.services.paths.temp, "provenance");
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${randomUUID()}${path.extname(name).replace(/[^\w.]/g, "").slice(0, 10)}`);
+    await writeFile(file, bytes);
+    try {
+      let record: Awaited<ReturnType<ProvenanceReader>>;
+      try {
+        record = await ctx.readProvenance(file);
+      } catch (err) {
+        throw new HttpError(422, `${name}: ${err instanceof Error ? err.message : String(err)}`, "no_workflow");
+      }
+      if (!record?.workflow) throw new HttpError(422, `${name} carries no workflow`, "no_workflow");
+      res.json({ source: "provenance", workflow: loadWorkflow(record.workflow, ctx.registry), provenance: record });
+    } finally {
+      await rm(file, { force: true });
+    }
+  });
+  return r;
+}
