@@ -54,6 +54,11 @@ export interface PreviewEncoderOptions {
   /** Longest side of a sheet in pixels; larger ones are scaled down per cell. Default 2048. */
   maxSheetSide?: number;
   quality?: number;
+  /**
+   * After an encode that took d ms, the next starts no sooner than restFactor·d ms later, so
+   * previews use at most 1/(1+restFactor) of one core whatever the step rate. Default 3.
+   */
+  restFactor?: number;
 }
 
 export async function encodeSheet(p: PreviewPayload, maxSide = 2048, quality = 85): Promise<{ jpeg: Uint8Array; layout: SheetLayout; frameCount: number }> {
@@ -73,17 +78,20 @@ export type PreviewEncoder = ReturnType<typeof createPreviewEncoder>;
 export function createPreviewEncoder(o: PreviewEncoderOptions) {
   let pending: PreviewJob | undefined;
   let running: Promise<void> | undefined;
-  let generation = 0;
   let stats = { submitted: 0, encoded: 0, dropped: 0 };
 
+  const restFactor = o.restFactor ?? 3;
+
   async function pump(): Promise<void> {
+    let rest = 0;
     while (pending) {
+      if (rest > 0) await new Promise((r) => setTimeout(r, rest));
       const job = pending;
       pending = undefined;
-      const gen = generation;
+      if (!job) break;
+      const started = performance.now();
       try {
         const { jpeg, layout, frameCount } = await encodeSheet(job.payload, o.maxSheetSide, o.quality);
-        if (gen !== generation) continue; // cleared while encoding: the job is over
         const metadata: PreviewMetadata = {
           node_id: job.nodeId,
           display_node_id: job.nodeId,
@@ -102,6 +110,7 @@ export function createPreviewEncoder(o: PreviewEncoderOptions) {
       } catch (err) {
         o.logger.warn({ err, nodeId: job.nodeId }, "preview could not be encoded");
       }
+      rest = (performance.now() - started) * restFactor;
     }
   }
 
@@ -116,12 +125,6 @@ export function createPreviewEncoder(o: PreviewEncoderOptions) {
           running = undefined;
         });
       }
-    },
-    /** Forget what is waiting (the job ended); an encode in flight is not delivered. */
-    clear(): void {
-      if (pending) stats.dropped++;
-      pending = undefined;
-      generation++;
     },
     /** Resolves when nothing is waiting or encoding. */
     async idle(): Promise<void> {
