@@ -15,7 +15,8 @@ import { errorHandler, HttpError, type ProvenanceReader, type ServerContext } fr
 import { editorRoutes } from "./http/editor.ts";
 import { fileRoutes } from "./http/files.ts";
 import { infoRoutes, serverFeatures } from "./http/info.ts";
-import { loadProvenanceReader, provenanceRoutes } from "./http/provenance.ts";
+import { readProvenance } from "../nodes/video/provenance.ts";
+import { provenanceRoutes } from "./http/provenance.ts";
 import { queueRoutes } from "./http/queue.ts";
 import { workflowRoutes } from "./http/workflows.ts";
 import { openJobStore, type JobStore } from "./queue/store.ts";
@@ -154,7 +155,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     shippedWorkflowsDir: path.resolve(opts.workflowsDir ?? path.join(ROOT, "workflows")),
     userWorkflowsDir: path.join(dataDir, "workflows"),
     maxUploadBytes,
-    readProvenance: opts.readProvenance ?? (await loadProvenanceReader()),
+    readProvenance: opts.readProvenance ?? readProvenance,
     version: VERSION,
   };
 
@@ -226,9 +227,9 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
 }
 
 /** `t2v serve`: start, print the URL, shut down gracefully on SIGINT/SIGTERM. */
-export async function startServer(opts: ServeOptions & { dataDir?: string }): Promise<App> {
+export async function startServer(opts: ServeOptions): Promise<App> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? "info" });
-  const app = await createApp({ ...opts, dataDir: opts.dataDir ?? process.env.T2V_DATA_DIR ?? "data", logger });
+  const app = await createApp({ ...opts, logger });
   const pending = app.queue.remaining();
   process.stdout.write(`t2v studio: ${app.url}/${opts.token ? `?token=${encodeURIComponent(opts.token)}` : ""}\n`);
   if (opts.listen) process.stdout.write(`listening on ${opts.host}:${new URL(app.url).port} for other machines (token required)\n`);

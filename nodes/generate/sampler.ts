@@ -38,8 +38,10 @@ export default defineNode({
     const ms = packSampling(m);
     const negFeatures = negative?.features ?? (await pack.encodeText(pack.tokenize("").ids, 1));
     const state: RunState = { cfg, guidanceStrength: guidance?.strength ?? 0, step: 0, total: sigmas.values.length - 1 };
+    let calls = 0;
+    const onCall = () => void calls++;
     const denoise = blendDenoiser(
-      makeDenoiser(ms, guidedModel({ pack, positive: positive.features, negative: negFeatures, batch: shape[0], guidance, state })),
+      makeDenoiser(ms, guidedModel({ pack, positive: positive.features, negative: negFeatures, batch: shape[0], guidance, state, onCall })),
       guidance, state, shape[0],
     );
     if (sigmas.values.length < 2) throw new Error("sigmas: the schedule has no steps");
@@ -70,6 +72,6 @@ export default defineNode({
       },
     });
     const out: Latent = { ...latent_image, samples: { data: Float32Array.from(result), shape } };
-    return { outputs: { LATENT: out } };
+    return { outputs: { LATENT: out }, ui: { steps: [state.total], model_calls: [calls] } };
   },
 });

@@ -1,6 +1,4 @@
 // `t2v serve`: parses and checks the options, then hands them to server/app.ts's startServer().
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { z } from "zod";
 
@@ -11,6 +9,8 @@ export const serveOptionsSchema = z.object({
   listen: z.boolean().default(false),
   token: z.string().min(1).optional(),
   corsOrigin: z.array(z.string()).default([]),
+  /** Queue, history, user workflows and models live here. */
+  dataDir: z.string().min(1).default(process.env.T2V_DATA_DIR ?? "data"),
 });
 
 /** What startServer(opts) in server/app.ts receives: host is always resolved. */
@@ -19,8 +19,6 @@ export type ServeOptions = Omit<z.output<typeof serveOptionsSchema>, "host"> & {
 export function resolveServeOptions(o: z.output<typeof serveOptionsSchema>): ServeOptions {
   return { ...o, host: o.host ?? (o.listen ? "0.0.0.0" : "127.0.0.1"), token: o.token ?? process.env.T2V_TOKEN };
 }
-
-type StartServer = (opts: ServeOptions) => unknown;
 
 export function register(program: Command): void {
   program
@@ -31,6 +29,7 @@ export function register(program: Command): void {
     .option("--listen", "accept connections from other machines (needs --token or T2V_TOKEN)")
     .option("--token <token>", "access token for HTTP and WebSocket (or env T2V_TOKEN)")
     .option("--cors-origin <origin...>", "allow cross-site requests from these origins")
+    .option("--data-dir <dir>", "queue, history and user workflows (default ./data or T2V_DATA_DIR)")
     .action(async (flags: unknown) => {
       const r = serveOptionsSchema.safeParse(flags);
       if (!r.success) {
@@ -39,19 +38,13 @@ export function register(program: Command): void {
         return;
       }
       const opts = resolveServeOptions(r.data);
-      // The server lives in server/app.ts and exports startServer(opts: ServeOptions).
-      const app = new URL("../app.ts", import.meta.url);
-      if (!existsSync(fileURLToPath(app))) {
-        process.stderr.write("server not built yet (server/app.ts is missing)\n");
+      // Loaded here, not at the top, so `t2v run` never pays for the HTTP stack.
+      const { startServer } = await import("../app.ts");
+      try {
+        await startServer(opts);
+      } catch (err) {
+        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exitCode = 1;
-        return;
       }
-      const mod: { startServer?: unknown } = await import(app.href);
-      if (typeof mod.startServer !== "function") {
-        process.stderr.write("server/app.ts does not export startServer(opts)\n");
-        process.exitCode = 1;
-        return;
-      }
-      await (mod.startServer as StartServer)(opts);
     });
 }

@@ -26,7 +26,7 @@ export interface ServerContext {
   /** The user's workflow library (<dataDir>/workflows). */
   userWorkflowsDir: string;
   maxUploadBytes: number;
-  readProvenance?: ProvenanceReader;
+  readProvenance: ProvenanceReader;
   version: string;
 }
 

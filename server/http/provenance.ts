@@ -1,7 +1,6 @@
 // POST /api/provenance: the workflow inside a dropped file, so the editor can restore it.
 // A workflow JSON (ours or ComfyUI API format) is read here; a generated video or image is read
-// by the video writer's readProvenance(file), found at start-up (see loadProvenanceReader).
-import { existsSync } from "node:fs";
+// by the video writer's readProvenance(file).
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
@@ -9,20 +8,6 @@ import express, { Router, type Request } from "express";
 import { loadWorkflow, WorkflowFormatError } from "../engine/index.ts";
 import { HttpError, type ProvenanceReader, type ServerContext } from "./common.ts";
 import { readForm } from "./files.ts";
-
-/** Where the video-writer work exports `readProvenance(file)`; the first that exists is used. */
-const PROVENANCE_MODULES = ["../../nodes/video/provenance.ts", "../../nodes/video/index.ts"];
-
-/** The provenance reader, if the video writer provides one yet. */
-export async function loadProvenanceReader(): Promise<ProvenanceReader | undefined> {
-  for (const rel of PROVENANCE_MODULES) {
-    const url = new URL(rel, import.meta.url);
-    if (!existsSync(url)) continue;
-    const mod = (await import(url.href)) as { readProvenance?: unknown };
-    if (typeof mod.readProvenance === "function") return mod.readProvenance as ProvenanceReader;
-  }
-  return undefined;
-}
 
 async function fileBytes(req: Request): Promise<{ bytes: Buffer; name: string }> {
   if ((req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
@@ -51,7 +36,6 @@ export function provenanceRoutes(ctx: ServerContext): Router {
         throw new HttpError(422, `${name} is JSON but not a workflow: ${err.message}`, "no_workflow");
       }
     }
-    if (!ctx.readProvenance) throw new HttpError(501, "reading workflows from videos and images needs the video writer's readProvenance (not installed yet)", "not_implemented");
     const dir = path.join(ctx.services.paths.temp, "provenance");
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, `${randomUUID()}${path.extname(name).replace(/[^\w.]/g, "").slice(0, 10)}`);

@@ -1,0 +1,38 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { listPacks, readManifest, verifyPack } from "../../nodes/model/pack.ts";
+import { SHIPPED_MODELS } from "../../nodes/model/roots.ts";
+
+const PACK = join(SHIPPED_MODELS, "physics-tiny");
+
+describe("the shipped model pack", () => {
+  it("loads through the manifest schema and its files match their hashes", () => {
+    const m = readManifest(PACK);
+    expect(m.name).toBe("physics-tiny");
+    expect(m.prediction.type).toBe("flow");
+    expect(verifyPack(PACK, m)).toEqual([]);
+    expect(m.preview.latent_rgb).toHaveLength(m.latent.channels);
+  });
+
+  it("stays within 40 MB", () => {
+    const m = readManifest(PACK);
+    const bytes = Object.values(m.files).reduce((a, f) => a + (f ? readFileSync(join(PACK, f.path)).length : 0), 0);
+    expect(bytes).toBeLessThan(40 * 1024 * 1024);
+  });
+
+  it("a broken manifest is refused with the pack and the field named", () => {
+    const dir = mkdtempSync(join(tmpdir(), "t2v-pack-"));
+    const copy = join(dir, "broken");
+    cpSync(PACK, copy, { recursive: true });
+    const m = JSON.parse(readFileSync(join(copy, "manifest.json"), "utf8"));
+    delete m.latent.scale;
+    m.defaults.steps = -3;
+    writeFileSync(join(copy, "manifest.json"), JSON.stringify(m));
+    expect(() => readManifest(copy)).toThrow(/broken.*manifest\.json is invalid[\s\S]*latent\.scale[\s\S]*defaults\.steps/);
+    const listed = listPacks([dir]);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.error).toMatch(/latent\.scale/);
+  });
+});
