@@ -1,0 +1,160 @@
+// One widget per param, from its catalogue entry: number (drag the label to scrub), slider,
+// select, text, multiline, toggle. Every change goes through the store's setParam.
+import { memo, useCallback, useRef, type PointerEvent as ReactPointerEvent } from "react";
+import type { CatalogueNode } from "../api.ts";
+import { useStudio } from "../store/index.ts";
+
+type Param = CatalogueNode["params"][number];
+
+interface Props {
+  nodeId: string;
+  param: Param;
+  value: unknown;
+  linked: boolean;
+  problem?: string;
+}
+
+function clamp(v: number, p: Param): number {
+  let x = v;
+  if (p.min !== undefined) x = Math.max(p.min, x);
+  if (p.max !== undefined) x = Math.min(p.max, x);
+  if (p.kind === "int" || p.kind === "seed") x = Math.round(x);
+  return x;
+}
+
+/** Rounds to the step's decimals so 0.1 + 0.2 shows as 0.3. */
+function snap(v: number, step: number | undefined): number {
+  if (!step) return v;
+  const decimals = (String(step).split(".")[1] ?? "").length;
+  return Number((Math.round(v / step) * step).toFixed(decimals));
+}
+
+function NumberWidget({ nodeId, param, value, linked }: Props) {
+  const setParam = useStudio((s) => s.setParam);
+  const drag = useRef<{ x: number; start: number } | undefined>(undefined);
+  const num = typeof value === "number" ? value : Number(param.default ?? 0);
+  const step = param.step ?? (param.kind === "float" || param.kind === "slider" ? 0.01 : 1);
+  const commit = useCallback((v: number) => Number.isFinite(v) && setParam(nodeId, param.name, clamp(snap(v, step), param)), [nodeId, param, setParam, step]);
+
+  // Scrub: drag the label sideways, one step per 4 px (a running sampler takes it live).
+  const down = (e: ReactPointerEvent<HTMLElement>) => {
+    if (linked) return;
+    e.currentTarget.setPointerCapture(e.pointerId);
+    drag.current = { x: e.clientX, start: num };
+  };
+  const move = (e: ReactPointerEvent<HTMLElement>) => {
+    if (!drag.current) return;
+    const steps = Math.round((e.clientX - drag.current.x) / 4);
+    const v = clamp(snap(drag.current.start + steps * step, step), param);
+    if (v !== num) commit(v);
+  };
+  const up = () => (drag.current = undefined);
+
+  if (param.kind === "slider") {
+    return (
+      <>
+        <span className="widget-label">{param.name}</span>
+        <input
+          className="nodrag widget-slider"
+          type="range"
+          name={param.name}
+          min={param.min}
+          max={param.max}
+          step={step}
+          value={num}
+          disabled={linked}
+          onChange={(e) => commit(Number(e.target.value))}
+        />
+        <span className="widget-value">{num}</span>
+      </>
+    );
+  }
+  return (
+    <>
+      <span className="widget-label scrub nodrag" title="Drag sideways to change" onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up}>
+        {param.name}
+      </span>
+      <input
+        className="nodrag widget-number"
+        type="number"
+        name={param.name}
+        min={param.min}
+        max={param.max}
+        step={step}
+        value={num}
+        disabled={linked}
+        onChange={(e) => e.target.value !== "" && commit(Number(e.target.value))}
+      />
+    </>
+  );
+}
+
+function WidgetView(props: Props) {
+  const { nodeId, param, value, linked, problem } = props;
+  const setParam = useStudio((s) => s.setParam);
+  const set = (v: unknown) => setParam(nodeId, param.name, v);
+  let control;
+  switch (param.kind) {
+    case "int":
+    case "float":
+    case "seed":
+    case "slider":
+      control = <NumberWidget {...props} />;
+      break;
+    case "choice": {
+      const choices = [...(param.choices ?? [])];
+      const v = String(value ?? param.default ?? "");
+      if (!choices.includes(v)) choices.unshift(v); // a saved value this server lacks: shown, flagged by validation
+      control = (
+        <>
+          <span className="widget-label">{param.name}</span>
+          <select className="nodrag" name={param.name} value={v} disabled={linked} onChange={(e) => set(e.target.value)}>
+            {choices.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </>
+      );
+      break;
+    }
+    case "toggle":
+      control = (
+        <label className="widget-toggle nodrag">
+          <input type="checkbox" name={param.name} checked={value === true} disabled={linked} onChange={(e) => set(e.target.checked)} />
+          <span>{param.name}</span>
+        </label>
+      );
+      break;
+    case "multiline":
+      control = (
+        <textarea
+          className="nodrag nowheel widget-text"
+          name={param.name}
+          placeholder={param.name}
+          value={String(value ?? "")}
+          disabled={linked}
+          rows={3}
+          onChange={(e) => set(e.target.value)}
+        />
+      );
+      break;
+    default:
+      control = (
+        <>
+          <span className="widget-label">{param.name}</span>
+          <input className="nodrag" type="text" name={param.name} value={String(value ?? "")} disabled={linked} onChange={(e) => set(e.target.value)} />
+        </>
+      );
+  }
+  return (
+    <div className={`widget kind-${param.kind}${problem ? " invalid" : ""}${linked ? " linked" : ""}`} title={problem ?? param.description} data-param={param.name}>
+      {control}
+      {linked && <span className="widget-linked">linked</span>}
+      {problem && <div className="widget-problem">{problem}</div>}
+    </div>
+  );
+}
+
+export const Widget = memo(WidgetView);

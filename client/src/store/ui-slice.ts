@@ -1,0 +1,52 @@
+// Panels, menus and toasts: editor chrome, no graph logic.
+import { inputType, outputType } from "./graph.ts";
+import { isStudio, type MenuState, type Toast } from "./types.ts";
+import type { Get, Set } from "./index.ts";
+
+export type Panel = "help" | "jobs" | "library" | "nodes";
+
+export interface UiSlice {
+  menu: MenuState | null;
+  panels: Record<Panel, boolean>;
+  toasts: Toast[];
+  hint: boolean;
+  shareLink?: string;
+  /** Socket type of the wire being drawn: compatible handles light up. */
+  connectingType?: string;
+  setConnecting(p: { nodeId: string | null; handleId: string | null; handleType: "source" | "target" | null } | undefined): void;
+  openMenu(m: MenuState | null): void;
+  togglePanel(p: Panel, on?: boolean): void;
+  toast(kind: Toast["kind"], text: string, nodeId?: string): void;
+  dismissToast(id: number): void;
+  dismissHint(): void;
+  setShareLink(url?: string): void;
+}
+
+let toastId = 0;
+
+export const uiSlice = (set: Set, get: Get): UiSlice => ({
+  menu: null,
+  panels: { help: false, jobs: true, library: false, nodes: false },
+  toasts: [],
+  hint: localStorage.getItem("t2v.hint.dismissed") !== "1",
+  openMenu: (menu) => set({ menu }),
+  togglePanel: (p, on) => set((s) => ({ panels: { ...s.panels, [p]: on ?? !s.panels[p] } })),
+  toast(kind, text, nodeId) {
+    const id = ++toastId;
+    set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, text, ...(nodeId ? { nodeId } : {}) }] }));
+    setTimeout(() => get().dismissToast(id), kind === "error" ? 12_000 : 5_000);
+  },
+  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+  dismissHint() {
+    localStorage.setItem("t2v.hint.dismissed", "1");
+    set({ hint: false });
+  },
+  setShareLink: (shareLink) => set({ shareLink }),
+  setConnecting(p) {
+    if (!p?.nodeId || !p.handleId) return set({ connectingType: undefined });
+    const s = get();
+    const n = s.nodes.find((x) => x.id === p.nodeId);
+    const def = n && isStudio(n) ? s.catalogue[n.data.type] : undefined;
+    set({ connectingType: p.handleType === "source" ? outputType(def, p.handleId) : inputType(def, p.handleId) });
+  },
+});

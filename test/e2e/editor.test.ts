@@ -1,0 +1,226 @@
+// The editor end to end: a real Chromium, the real server and the bundled physics-tiny model.
+// One page walks through the studio in order (each test starts where the last one left it).
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dragBetween, ensureClientBuilt, handle, launchBrowser, screenshot, startStudio, type Browser, type Studio } from "./helpers.ts";
+
+const PROMPT = "a red ball falls and bounces on the ground";
+const node = (id: string) => `[data-testid="node-${id}"]`;
+const edge = (id: string) => `[data-testid="rf__edge-${id}"]`;
+const promptBox = `${node("2")} textarea[name="text"]`;
+const stepsBox = `${node("5")} input[name="steps"]`;
+const videoLink = `${node("9")} [data-testid="download"]`;
+
+let studio: Studio;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  ensureClientBuilt();
+  [studio, browser] = await Promise.all([startStudio(), launchBrowser()]);
+  page = await browser.context.newPage();
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await studio?.close();
+});
+
+const statusOf = (id: string) => page.locator(node(id)).getAttribute("data-status");
+
+async function waitForJobEnd(): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="interrupt"]'), undefined, { timeout: 90_000 });
+}
+
+describe("the editor", () => {
+  it("opens on the text-to-video template with a hint", async () => {
+    await page.goto(studio.url);
+    await page.waitForSelector(node("9"), { timeout: 30_000 });
+    await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(9);
+    expect(await page.locator(".react-flow__edge").count()).toBe(12);
+    expect(await page.locator(promptBox).inputValue()).toBe(PROMPT);
+    expect(await page.getByTestId("hint").textContent()).toContain("Ctrl+Enter");
+    expect(await page.getByTestId("doc-title").textContent()).toContain("Text to video");
+    // Widgets come from the catalogue: a number with its range, a select with its choices.
+    expect(await page.locator(stepsBox).getAttribute("max")).toBe("200");
+    expect(await page.locator(`${node("6")} select[name="sampler_name"] option`).count()).toBeGreaterThan(3);
+  });
+
+  it("refuses a wrong-type wire as it is drawn, accepts a right one, undoes it", async () => {
+    // LATENT → CONDITIONING: no edge appears and the prompt's wire into `positive` stays.
+    await dragBetween(page, handle("4", "LATENT", "source"), handle("6", "positive", "target"));
+    expect(await page.locator(".react-flow__edge").count()).toBe(12);
+    expect(await page.locator(edge("5")).count()).toBe(1);
+    // CONDITIONING → CONDITIONING replaces the negative prompt's wire.
+    await dragBetween(page, handle("2", "CONDITIONING", "source"), handle("6", "negative", "target"));
+    await expect.poll(() => page.locator(edge("6")).count()).toBe(0);
+    expect(await page.locator(".react-flow__edge").count()).toBe(12);
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => page.locator(edge("6")).count()).toBe(1);
+  });
+
+  it("points a refused queue at the node and field", async () => {
+    await page.locator(`${node("2")} .node-title`).click();
+    await page.keyboard.press("Delete");
+    await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(8);
+    await page.getByTestId("queue").click();
+    await page.waitForSelector(`${node("6")}.has-problem .socket.in.invalid`, { timeout: 10_000 });
+    expect(await page.getByTestId("toast-error").first().textContent()).toMatch(/node 6\.positive/);
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(9);
+    expect(await page.locator(edge("5")).count()).toBe(1);
+  });
+
+  it("queues with Ctrl+Enter: previews sharpen in the sampler, the video plays", async () => {
+    // Every preview step the sampler node shows, recorded in the page as it changes.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { previewSteps: number[] }).previewSteps = seen;
+      new MutationObserver(() => {
+        const step = Number(document.querySelector<HTMLElement>('[data-testid="node-6"] [data-testid="preview"]')?.dataset.step);
+        if (step > 0 && !seen.includes(step)) seen.push(step);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-step"] });
+    });
+    await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press("Control+Enter");
+    await page.waitForFunction(() => (window as unknown as { previewSteps: number[] }).previewSteps.length >= 2, undefined, { timeout: 60_000 });
+    await screenshot(page, "editor-mid-run");
+    await page.waitForSelector(`${node("9")} video`, { timeout: 90_000 });
+    const steps = await page.evaluate(() => (window as unknown as { previewSteps: number[] }).previewSteps);
+    expect(steps.length, `preview steps seen: ${steps.join(",")}`).toBeGreaterThanOrEqual(3);
+    expect(steps.at(-1)).toBe(20);
+    expect(await page.locator(`${node("6")} [data-testid="preview"]`).getAttribute("data-frames")).toBe("16");
+    // The finished video plays inline …
+    await page.waitForFunction(
+      () => {
+        const v = document.querySelector<HTMLVideoElement>('[data-testid="node-9"] video');
+        return v !== null && v.readyState >= 2 && v.videoWidth > 0;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    await waitForJobEnd();
+    for (const id of ["1", "2", "3", "4", "5", "6", "7", "8", "9"]) expect(await statusOf(id), `node ${id}`).toBe("done");
+    // … and downloads through /view.
+    const href = await page.locator(videoLink).getAttribute("href");
+    const res = await page.request.get(new URL(href ?? "", studio.url).href);
+    expect(res.status()).toBe(200);
+    expect(res.headers()["content-type"]).toContain("video/mp4");
+    expect((await res.body()).byteLength).toBeGreaterThan(1000);
+    await page.waitForTimeout(500);
+    await screenshot(page, "editor-after-run");
+    expect(await page.locator(`${node("5")} [data-testid="sigma-curve"]`).count()).toBe(1);
+  }, 120_000);
+
+  it("re-runs after a change: unchanged nodes are marked cached", async () => {
+    await page.locator(stepsBox).fill("8");
+    await page.getByTestId("queue").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="node-9"] [data-testid="download"]')?.textContent?.includes("00002"), undefined, { timeout: 90_000 });
+    await waitForJobEnd();
+    for (const id of ["1", "2", "3", "4"]) expect(await statusOf(id), `node ${id}`).toBe("cached");
+    for (const id of ["5", "6", "7", "8", "9"]) expect(await statusOf(id), `node ${id}`).toBe("done");
+    expect(await page.locator(`${node("6")} .node-meta`).textContent()).toContain("8 steps");
+  }, 120_000);
+
+  it("restores a workflow from a dropped generated video", async () => {
+    const href = await page.locator(videoLink).getAttribute("href");
+    const bytes = await (await page.request.get(new URL(href ?? "", studio.url).href)).body();
+    await page.locator(promptBox).fill("something else entirely");
+    await page.locator(stepsBox).fill("3");
+    await page.evaluate(
+      ({ b64 }) => {
+        const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([data], "t2v_00002.mp4", { type: "video/mp4" }));
+        const pane = document.querySelector(".react-flow__pane");
+        for (const type of ["dragenter", "dragover", "drop"]) pane?.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: 500, clientY: 400 }));
+      },
+      { b64: bytes.toString("base64") },
+    );
+    await expect.poll(() => page.locator(promptBox).inputValue(), { timeout: 15_000 }).toBe(PROMPT);
+    expect(await page.locator(stepsBox).inputValue()).toBe("8");
+  });
+
+  it("saves to the library, survives a reload, reopens the saved one", async () => {
+    await page.keyboard.press("Control+s");
+    await page.locator('[data-testid="library"] input[name="workflow-name"]').fill("my flow");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByTestId("unsaved").count()).toBe(0);
+    expect(await page.getByTestId("doc-title").textContent()).toContain("my flow");
+
+    await page.locator(promptBox).fill("a blue box slides to the left");
+    await expect.poll(() => page.getByTestId("unsaved").count()).toBe(1);
+    await page.reload();
+    await page.waitForSelector(node("9"));
+    // The edit survived the reload, still marked unsaved.
+    expect(await page.locator(promptBox).inputValue()).toBe("a blue box slides to the left");
+    expect(await page.getByTestId("unsaved").count()).toBe(1);
+
+    await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press("Control+o");
+    await page.locator('[data-testid="library"] li[data-name="my flow"][data-source="user"] button', { hasText: "Open" }).click();
+    await expect.poll(() => page.locator(promptBox).inputValue()).toBe(PROMPT);
+    expect(await page.getByTestId("unsaved").count()).toBe(0);
+  });
+
+  it("round-trips a share link, and pastes nodes copied in another tab", async () => {
+    await page.locator(promptBox).fill("two balls collide in the air");
+    await page.locator('[data-testid="workflow-menu"] summary').click();
+    await page.getByTestId("share").click();
+    const link = await page.getByTestId("share-link").inputValue();
+    expect(link).toMatch(/#wf=[\w-]+$/);
+
+    const other = await browser.context.newPage();
+    try {
+      await other.goto(link);
+      await other.waitForSelector(node("9"));
+      expect(await other.locator(promptBox).inputValue()).toBe("two balls collide in the air");
+      expect(await other.locator(".react-flow__node-studio").count()).toBe(9);
+      expect(new URL(other.url()).hash).toBe("");
+
+      // Copy the prompt node here, paste it in the other tab.
+      await page.locator(`${node("2")} .node-title`).click();
+      await page.keyboard.press("Control+c");
+      await other.locator(".react-flow__pane").click({ position: { x: 30, y: 30 } });
+      await other.keyboard.press("Control+v");
+      await expect.poll(() => other.locator(".react-flow__node-studio").count()).toBe(10);
+      expect(await other.locator(`${node("10")} textarea[name="text"]`).inputValue()).toBe("two balls collide in the air");
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("opens a 1,000-node workflow and stays responsive", async () => {
+    const nodes = [];
+    const links = [];
+    for (let i = 0; i < 500; i++) {
+      const x = (i % 25) * 600;
+      const y = Math.floor(i / 25) * 200;
+      nodes.push({ id: `${2 * i + 1}`, type: "t2v.Int", params: { value: i }, position: { x, y } });
+      nodes.push({ id: `${2 * i + 2}`, type: "t2v.IntMath", params: { a: 0, op: "add", b: 1 }, position: { x: x + 280, y } });
+      links.push({ id: `${i + 1}`, from: { node: `${2 * i + 1}`, output: "INT" }, to: { node: `${2 * i + 2}`, input: "a" } });
+    }
+    const file = path.join(studio.dir, "big.json");
+    writeFileSync(file, JSON.stringify({ version: 2, metadata: { title: "big", description: "" }, nodes, links, groups: [], notes: [] }));
+    const t0 = Date.now();
+    await page.getByTestId("open-file").setInputFiles(file);
+    await expect.poll(() => page.getByTestId("node-count").textContent(), { timeout: 30_000 }).toBe("1000 nodes");
+    await page.waitForSelector(".react-flow__node-studio");
+    const loadMs = Date.now() - t0;
+    // Zoom in and pan: each gesture must come back within a frame budget a person would accept.
+    const box = await page.locator(".react-flow__pane").boundingBox();
+    if (!box) throw new Error("no canvas");
+    const t1 = Date.now();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -200);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const zoomMs = Date.now() - t1;
+    expect(loadMs, `load took ${loadMs} ms`).toBeLessThan(20_000);
+    expect(zoomMs, `zoom took ${zoomMs} ms`).toBeLessThan(5_000);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
