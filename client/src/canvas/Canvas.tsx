@@ -2,7 +2,7 @@
 // opens the add-node menu on double-click or when a wire is dropped in empty space, and takes
 // dropped files (workflow JSON, or a video/image the studio made).
 import { useCallback, useEffect, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, type Connection, type Edge, type OnConnectEnd } from "@xyflow/react";
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useStore as useFlowStore, type Connection, type Edge, type OnConnectEnd } from "@xyflow/react";
 import { openFile } from "../actions.ts";
 import { socketColor } from "../lib/colors.ts";
 import { connectionAllowed, inputType, outputType } from "../store/graph.ts";
@@ -13,6 +13,7 @@ import { nodeTypes } from "./nodeTypes.ts";
 
 const SNAP: [number, number] = [10, 10];
 const DELETE_KEYS = ["Delete", "Backspace"];
+const LOW_DETAIL_ZOOM = 0.35;
 export const NODE_DRAG_TYPE = "application/x-t2v-node";
 
 /** The same rule the server validates with (nodes/sockets.ts canConnect). */
@@ -55,7 +56,9 @@ export function Canvas() {
   const onConnect = useStudio((s) => s.onConnect);
   const dragStart = useStudio((s) => s.dragStart);
   const loads = useStudio((s) => s.loads);
-  const connecting = useStudio((s) => s.connectingType);
+  const connecting = useStudio((s) => s.connecting?.type);
+  // Zoomed far out, text is unreadable: it is hidden (same layout, far less to paint).
+  const lowDetail = useFlowStore((s) => s.transform[2] < LOW_DETAIL_ZOOM);
 
   useEffect(() => {
     // A newly opened document: frame it once its nodes have been measured.
@@ -87,7 +90,7 @@ export function Canvas() {
   }, []);
 
   return (
-    <div className="canvas" onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop} data-connecting={connecting ?? ""}>
+    <div className={`canvas${lowDetail ? " low-detail" : ""}`} onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop} data-connecting={connecting ?? ""}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}

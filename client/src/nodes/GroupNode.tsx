@@ -6,7 +6,6 @@ import type { GroupNode as GroupNodeType } from "../store/types.ts";
 
 function GroupNodeView({ id, data, selected }: NodeProps<GroupNodeType>) {
   const [editing, setEditing] = useState(false);
-  const setTitle = useStudio((s) => s.setTitle);
   return (
     <div className={`group${selected ? " selected" : ""}`} data-testid={`group-${id}`} style={data.color ? { borderColor: data.color } : undefined}>
       <NodeResizer isVisible={selected} minWidth={120} minHeight={80} />
@@ -15,7 +14,7 @@ function GroupNodeView({ id, data, selected }: NodeProps<GroupNodeType>) {
           className="nodrag group-title-input"
           autoFocus
           defaultValue={data.title}
-          onBlur={(e) => (setTitle(id, e.target.value), setEditing(false))}
+          onBlur={(e) => (useStudio.getState().setTitle(id, e.target.value), setEditing(false))}
           onKeyDown={(e) => e.key === "Enter" && e.currentTarget.blur()}
         />
       ) : (

@@ -1,18 +1,26 @@
 // A graph node drawn from its catalogue entry: title, status, typed handles, widgets, output.
 // Wrapped in memo and reads the store by this node's id only (React Flow's performance guide).
-import { memo, useState } from "react";
-import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { memo, useEffect, useRef, useState } from "react";
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
+import { canConnect } from "../../../nodes/sockets.ts";
+import { useShallow } from "zustand/react/shallow";
 import { socketColor } from "../lib/colors.ts";
-import { useStudio } from "../store/index.ts";
+import { useStudio, type State } from "../store/index.ts";
 import type { StudioNode as StudioNodeType } from "../store/types.ts";
 import { NodeOutput } from "./NodeOutput.tsx";
 import { Widget } from "./Widget.tsx";
+
+/** The type of a wire being drawn from an output that one of this node type's params could take. */
+function paramWire(s: State, type: string): string | undefined {
+  const c = s.connecting;
+  if (!c || c.from !== "source") return undefined;
+  return s.catalogue[type]?.params.some((p) => !p.uiOnly && canConnect(c.type, p.socketType)) ? c.type : undefined;
+}
 
 const STATUS_LABEL = { queued: "queued", running: "running", cached: "cached", done: "done", error: "error", interrupted: "stopped" } as const;
 
 function Title({ id, title }: { id: string; title: string }) {
   const [editing, setEditing] = useState(false);
-  const setTitle = useStudio((s) => s.setTitle);
   if (!editing) {
     return (
       <span className="node-title" title="Double-click to rename" onDoubleClick={(e) => (e.stopPropagation(), setEditing(true))}>
@@ -25,7 +33,7 @@ function Title({ id, title }: { id: string; title: string }) {
       className="nodrag node-title-input"
       autoFocus
       defaultValue={title}
-      onBlur={(e) => (setTitle(id, e.target.value), setEditing(false))}
+      onBlur={(e) => (useStudio.getState().setTitle(id, e.target.value), setEditing(false))}
       onKeyDown={(e) => {
         if (e.key === "Enter") e.currentTarget.blur();
         if (e.key === "Escape") setEditing(false);
@@ -35,10 +43,19 @@ function Title({ id, title }: { id: string; title: string }) {
 }
 
 function StudioNodeView({ id, data, selected }: NodeProps<StudioNodeType>) {
-  const def = useStudio((s) => s.catalogue[data.type]);
-  const run = useStudio((s) => s.runs[id]);
-  const problem = useStudio((s) => s.problems[id]);
-  const linked = useStudio((s) => s.linked.get(id) ?? "");
+  // One subscription per node (a 1,000-node graph runs every selector on every store change).
+  const [def, run, problem, linked, hasOutput, wireType] = useStudio(
+    useShallow((s) => [s.catalogue[data.type], s.runs[id], s.problems[id], s.linked.get(id) ?? "", id in s.outputs || id in s.previews, paramWire(s, data.type)] as const),
+  );
+  // Param sockets appear while a wire that fits them is drawn (and stay while linked): a
+  // handle per widget on every node would cost a big graph on every update.
+  const updateInternals = useUpdateNodeInternals();
+  const shownFor = useRef(wireType);
+  useEffect(() => {
+    if (shownFor.current === wireType) return; // not on mount: React Flow measures new nodes itself
+    shownFor.current = wireType;
+    updateInternals(id);
+  }, [id, wireType, updateInternals]);
   const linkedSet = new Set(linked.split(","));
   const state = run?.state;
 
@@ -97,7 +114,7 @@ function StudioNodeView({ id, data, selected }: NodeProps<StudioNodeType>) {
         <div className="widgets">
           {def.params.map((p) => (
             <div className="widget-row" key={p.name}>
-              {!p.uiOnly && (
+              {!p.uiOnly && (linkedSet.has(p.name) || (wireType !== undefined && canConnect(wireType, p.socketType))) && (
                 <Handle type="target" position={Position.Left} id={p.name} className="handle param-handle" data-socket={p.socketType} style={{ background: socketColor(p.socketType) }} />
               )}
               <Widget nodeId={id} param={p} value={data.params[p.name]} linked={linkedSet.has(p.name)} problem={problem?.fields[p.name]} />
@@ -105,7 +122,7 @@ function StudioNodeView({ id, data, selected }: NodeProps<StudioNodeType>) {
           ))}
         </div>
       )}
-      <NodeOutput id={id} />
+      {hasOutput && <NodeOutput id={id} />}
       {problem?.message && <div className="node-problem">{problem.message}</div>}
     </div>
   );

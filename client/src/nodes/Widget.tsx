@@ -14,6 +14,9 @@ interface Props {
   problem?: string;
 }
 
+// Read at call time: a subscription per widget would cost every store change in a big graph.
+const setParam = (id: string, name: string, v: unknown) => useStudio.getState().setParam(id, name, v);
+
 function clamp(v: number, p: Param): number {
   let x = v;
   if (p.min !== undefined) x = Math.max(p.min, x);
@@ -30,11 +33,10 @@ function snap(v: number, step: number | undefined): number {
 }
 
 function NumberWidget({ nodeId, param, value, linked }: Props) {
-  const setParam = useStudio((s) => s.setParam);
   const drag = useRef<{ x: number; start: number } | undefined>(undefined);
   const num = typeof value === "number" ? value : Number(param.default ?? 0);
   const step = param.step ?? (param.kind === "float" || param.kind === "slider" ? 0.01 : 1);
-  const commit = useCallback((v: number) => Number.isFinite(v) && setParam(nodeId, param.name, clamp(snap(v, step), param)), [nodeId, param, setParam, step]);
+  const commit = useCallback((v: number) => Number.isFinite(v) && setParam(nodeId, param.name, clamp(snap(v, step), param)), [nodeId, param, step]);
 
   // Scrub: drag the label sideways, one step per 4 px (a running sampler takes it live).
   const down = (e: ReactPointerEvent<HTMLElement>) => {
@@ -91,7 +93,6 @@ function NumberWidget({ nodeId, param, value, linked }: Props) {
 
 function WidgetView(props: Props) {
   const { nodeId, param, value, linked, problem } = props;
-  const setParam = useStudio((s) => s.setParam);
   const set = (v: unknown) => setParam(nodeId, param.name, v);
   let control;
   switch (param.kind) {

@@ -55,7 +55,7 @@ export function TopBar() {
   const current = useStudio((s) => s.current);
   const pending = useStudio((s) => s.queueState.pending.length);
   const autorun = useStudio((s) => s.autorun);
-  const count = useStudio((s) => s.nodes.length);
+  const count = useStudio((s) => s.nodes.reduce((k, n) => (n.type === "studio" ? k + 1 : k), 0));
   const panels = useStudio((s) => s.panels);
   const fileInput = useRef<HTMLInputElement>(null);
   const s = useStudio.getState;

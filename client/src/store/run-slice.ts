@@ -177,7 +177,7 @@ export const runSlice = (set: Set, get: Get): RunActions => {
       const u = applyMessage(s, m, () => s.nodes.filter(isStudio).map((n) => n.id));
       const { toast, jobEnded, ...state } = u;
       if (Object.keys(state).length > 0) set(state);
-      if (toast) get().toast(toast.kind, toast.text, toast.nodeId);
+      if (toast) get().toast(toast.kind, toast.text, toast.nodeId, toast.key);
       if (m.type === "status" || jobEnded) void get().refreshJobs();
     },
     handlePreview(meta, image) {

@@ -70,6 +70,7 @@ export interface Toast {
   text: string;
   /** A node to show when the toast is clicked. */
   nodeId?: string;
+  key?: string;
 }
 
 export interface MenuState {

@@ -11,12 +11,13 @@ export interface UiSlice {
   toasts: Toast[];
   hint: boolean;
   shareLink?: string;
-  /** Socket type of the wire being drawn: compatible handles light up. */
-  connectingType?: string;
+  /** The wire being drawn: its socket type and which end it started from. */
+  connecting?: { type: string; from: "source" | "target" };
   setConnecting(p: { nodeId: string | null; handleId: string | null; handleType: "source" | "target" | null } | undefined): void;
   openMenu(m: MenuState | null): void;
   togglePanel(p: Panel, on?: boolean): void;
-  toast(kind: Toast["kind"], text: string, nodeId?: string): void;
+  /** A toast with the same `key` replaces the older one (e.g. the live patch while dragging). */
+  toast(kind: Toast["kind"], text: string, nodeId?: string, key?: string): void;
   dismissToast(id: number): void;
   dismissHint(): void;
   setShareLink(url?: string): void;
@@ -31,9 +32,10 @@ export const uiSlice = (set: Set, get: Get): UiSlice => ({
   hint: localStorage.getItem("t2v.hint.dismissed") !== "1",
   openMenu: (menu) => set({ menu }),
   togglePanel: (p, on) => set((s) => ({ panels: { ...s.panels, [p]: on ?? !s.panels[p] } })),
-  toast(kind, text, nodeId) {
+  toast(kind, text, nodeId, key) {
     const id = ++toastId;
-    set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, text, ...(nodeId ? { nodeId } : {}) }] }));
+    const keep = (t: Toast) => key === undefined || t.key !== key;
+    set((s) => ({ toasts: [...s.toasts.filter(keep).slice(-4), { id, kind, text, ...(nodeId ? { nodeId } : {}), ...(key ? { key } : {}) }] }));
     setTimeout(() => get().dismissToast(id), kind === "error" ? 12_000 : 5_000);
   },
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
@@ -43,10 +45,11 @@ export const uiSlice = (set: Set, get: Get): UiSlice => ({
   },
   setShareLink: (shareLink) => set({ shareLink }),
   setConnecting(p) {
-    if (!p?.nodeId || !p.handleId) return set({ connectingType: undefined });
+    if (!p?.nodeId || !p.handleId || !p.handleType) return set({ connecting: undefined });
     const s = get();
     const n = s.nodes.find((x) => x.id === p.nodeId);
     const def = n && isStudio(n) ? s.catalogue[n.data.type] : undefined;
-    set({ connectingType: p.handleType === "source" ? outputType(def, p.handleId) : inputType(def, p.handleId) });
+    const type = p.handleType === "source" ? outputType(def, p.handleId) : inputType(def, p.handleId);
+    set({ connecting: type ? { type, from: p.handleType } : undefined });
   },
 });
