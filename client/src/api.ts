@@ -54,8 +54,8 @@ const json = (method: string, body: unknown): RequestInit => ({ method, headers:
 
 export const api = {
   catalogue: () => call<CatalogueNode[]>("nodes"),
-  queuePrompt: (workflow: unknown, clientId: string) =>
-    call<{ prompt_id: string; number: number }>("prompt", json("POST", { workflow, client_id: clientId })),
+  queuePrompt: (workflow: unknown, clientId: string, promptId: string) =>
+    call<{ prompt_id: string; number: number }>("prompt", json("POST", { workflow, client_id: clientId, prompt_id: promptId })),
   queue: () => call<{ queue_running: QueueItem[]; queue_pending: QueueItem[] }>("queue"),
   cancel: (ids: string[]) => call<{ deleted: number }>("queue", json("POST", { delete: ids })),
   interrupt: (promptId?: string) => call<{ interrupted: string | null }>("interrupt", json("POST", promptId ? { prompt_id: promptId } : {})),

@@ -1,6 +1,6 @@
 // One widget per param, from its catalogue entry: number (drag the label to scrub), slider,
 // select, text, multiline, toggle. Every change goes through the store's setParam.
-import { memo, useCallback, useRef, type PointerEvent as ReactPointerEvent } from "react";
+import { memo, useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
 import type { CatalogueNode } from "../api.ts";
 import { useStudio } from "../store/index.ts";
 
@@ -32,11 +32,19 @@ function snap(v: number, step: number | undefined): number {
   return Number((Math.round(v / step) * step).toFixed(decimals));
 }
 
+function inRange(v: number, p: Param): boolean {
+  return Number.isFinite(v) && (p.min === undefined || v >= p.min) && (p.max === undefined || v <= p.max);
+}
+
 function NumberWidget({ nodeId, param, value, linked }: Props) {
   const drag = useRef<{ x: number; start: number } | undefined>(undefined);
+  // What is being typed: committed as soon as it is a valid value, clamped when the field is left.
+  const [draft, setDraft] = useState<string | undefined>(undefined);
   const num = typeof value === "number" ? value : Number(param.default ?? 0);
   const step = param.step ?? (param.kind === "float" || param.kind === "slider" ? 0.01 : 1);
   const commit = useCallback((v: number) => Number.isFinite(v) && setParam(nodeId, param.name, clamp(snap(v, step), param)), [nodeId, param, step]);
+  // A value set from elsewhere (undo, an opened document, a scrub) replaces what was being typed.
+  useEffect(() => setDraft((d) => (d === undefined || Number(d) === num ? d : undefined)), [num]);
 
   // Scrub: drag the label sideways, one step per 4 px (a running sampler takes it live).
   const down = (e: ReactPointerEvent<HTMLElement>) => {
@@ -83,9 +91,18 @@ function NumberWidget({ nodeId, param, value, linked }: Props) {
         min={param.min}
         max={param.max}
         step={step}
-        value={num}
+        value={draft ?? num}
         disabled={linked}
-        onChange={(e) => e.target.value !== "" && commit(Number(e.target.value))}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          const v = Number(e.target.value);
+          if (e.target.value !== "" && inRange(v, param)) setParam(nodeId, param.name, param.kind === "float" ? v : Math.round(v));
+        }}
+        onBlur={() => {
+          if (draft !== undefined && draft !== "") commit(Number(draft));
+          setDraft(undefined);
+        }}
+        onKeyDown={(e) => e.key === "Enter" && e.currentTarget.blur()}
       />
     </>
   );

@@ -60,6 +60,24 @@ function problemsFrom(r: PromptRefusal): Record<string, NodeProblem> {
   return out;
 }
 
+const JOBS_KEY = "t2v.jobs";
+const JOBS_KEPT = 50;
+
+/** This tab's jobs survive a reload (sessionStorage), so their messages are still recognised. */
+function savedJobs(): Record<string, string[]> {
+  try {
+    return JSON.parse(sessionStorage.getItem(JOBS_KEY) ?? "{}") as Record<string, string[]>;
+  } catch {
+    return {};
+  }
+}
+
+function setJobs(set: Set, _get: Get, jobs: Record<string, string[]>): void {
+  const kept = Object.fromEntries(Object.entries(jobs).slice(-JOBS_KEPT));
+  sessionStorage.setItem(JOBS_KEY, JSON.stringify(kept));
+  set({ jobs: kept });
+}
+
 let autorunTimer: ReturnType<typeof setTimeout> | undefined;
 const patchTimers = new Map<string, { timer?: ReturnType<typeof setTimeout>; last: number; values: Record<string, number> }>();
 
@@ -98,7 +116,7 @@ export const runSlice = (set: Set, get: Get): RunActions => {
     runs: {},
     outputs: {},
     problems: {},
-    jobs: {},
+    jobs: savedJobs(),
     previews: {},
     clientId: clientId(),
     connected: false,
@@ -111,9 +129,12 @@ export const runSlice = (set: Set, get: Get): RunActions => {
     async queue() {
       const s = get();
       const wf = s.workflow();
+      // The id is ours, and known before the server can start the job and talk about it.
+      const promptId = crypto.randomUUID();
+      setJobs(set, get, { ...s.jobs, [promptId]: wf.nodes.map((n) => n.id) });
       try {
-        const r = await api.queuePrompt(wf, s.clientId);
-        set((x) => ({ jobs: { ...x.jobs, [r.prompt_id]: wf.nodes.map((n) => n.id) }, problems: {} }));
+        const r = await api.queuePrompt(wf, s.clientId, promptId);
+        set({ problems: {} });
         // control_after_generate moves the seed for the next run, as in ComfyUI.
         for (const n of get().nodes) {
           if (!isStudio(n)) continue;
@@ -126,6 +147,8 @@ export const runSlice = (set: Set, get: Get): RunActions => {
         void get().refreshJobs();
         return r.prompt_id;
       } catch (err) {
+        const { [promptId]: _gone, ...rest } = get().jobs;
+        setJobs(set, get, rest);
         if (err instanceof ApiError && err.status === 400 && typeof err.body === "object" && err.body !== null && "node_errors" in err.body) {
           const refusal = err.body as PromptRefusal;
           const problems = problemsFrom(refusal);
@@ -181,6 +204,7 @@ export const runSlice = (set: Set, get: Get): RunActions => {
       if (m.type === "status" || jobEnded) void get().refreshJobs();
     },
     handlePreview(meta, image) {
+      if (!(meta.prompt_id in get().jobs)) return;
       const sheet = new Blob([image as BlobPart], { type: meta.image_type });
       set((s) => ({
         previews: {

@@ -28,9 +28,13 @@ const finish = (runs: Record<string, NodeRun>, from: NodeRun["state"], to: NodeR
 
 /** What one server message changes; `allNodes` stands in for a job queued before this page loaded. */
 export function applyMessage(s: RunSlice, m: ServerMessage, allNodes: () => string[]): RunUpdate {
+  // Jobs other clients queued (a script posting without client_id reaches every client) are
+  // another graph: their node ids mean nothing here.
+  const promptId = (m.data as { prompt_id?: unknown }).prompt_id;
+  if (typeof promptId === "string" && !(promptId in s.jobs)) return {};
   switch (m.type) {
     case "execution_start": {
-      const nodes = s.jobs[m.data.prompt_id] ?? allNodes();
+      const nodes = s.jobs[m.data.prompt_id]?.length ? s.jobs[m.data.prompt_id] : allNodes();
       return { current: m.data.prompt_id, runs: Object.fromEntries(nodes.map((id) => [id, { state: "queued" }])), problems: {} };
     }
     case "execution_cached": {
