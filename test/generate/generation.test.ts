@@ -14,7 +14,7 @@ async function clip(prompt: string, seed: number): Promise<Frames> {
   return r.values["7"]!.FRAMES as Frames;
 }
 
-describe("one real generation on the shipped pack", () => {
+describe("one real generation on the shipped pack", { timeout: 300_000 }, () => {
   it("has the pack's shape, real content, and is deterministic for a seed", async () => {
     const a = await clip("a red ball falls and bounces on the ground", 11);
     expect([a.frames, a.height, a.width, a.batch, a.fps]).toEqual([16, 64, 64, 1, 8]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { testEngine, template, withParams } from "./helpers.ts";
 
-describe("the sampling stack in the engine", () => {
+describe("the sampling stack in the engine", { timeout: 300_000 }, () => {
   it("re-running with only steps changed takes text encode, model load and noise from the cache", async () => {
     const engine = testEngine();
     const first = await engine.run(template(), { targets: ["7"] });

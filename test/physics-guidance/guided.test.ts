@@ -4,7 +4,7 @@ import { measureClip } from "../../nodes/physics/measure.ts";
 import type { PhysicsTraceValue } from "../../nodes/physics-nodes/values.ts";
 import { testEngine, template, withParams } from "../generate/helpers.ts";
 
-describe("one real physics-guided generation", () => {
+describe("one real physics-guided generation", { timeout: 300_000 }, () => {
   it("tracks the simulation more closely than the unguided run with the same seed", async () => {
     const engine = testEngine();
     const prompt = "a large red ball falls and bounces on the ground";
