@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Frames } from "../../nodes/model/values.ts";
-import { backgroundTemplate, nameColor, objectMask } from "../../nodes/physics/measure.ts";
 import { testEngine, template, withParams } from "./helpers.ts";
 
 const engine = testEngine();
@@ -28,25 +27,5 @@ describe("one real generation on the shipped pack", { timeout: 300_000 }, () => 
     expect(hash(b)).toBe(hash(a));
     const c = await clip("a red ball falls and bounces on the ground", 12);
     expect(hash(c)).not.toBe(hash(a));
-  });
-
-  it("a prompt with a red ball gives mostly red object pixels", async () => {
-    let red = 0, total = 0;
-    for (const seed of [1, 2, 3]) {
-      const f = await clip("a large red ball falls and bounces on the ground", seed);
-      const bg = backgroundTemplate("sky", 64, 64, 56);
-      const px = 64 * 64 * 3;
-      for (let k = 0; k < f.frames; k++) {
-        const frame = f.rgb.subarray(k * px, (k + 1) * px);
-        const mask = objectMask(frame, bg, 64, 64);
-        mask.forEach((m, i) => {
-          if (!m) return;
-          total++;
-          if (nameColor([frame[i * 3]!, frame[i * 3 + 1]!, frame[i * 3 + 2]!]) === "red") red++;
-        });
-      }
-    }
-    expect(total).toBeGreaterThan(100);
-    expect(red / total).toBeGreaterThan(0.5);
   });
 });
