@@ -8,7 +8,7 @@ import { z } from "zod";
 import { DEFAULT_CLIP, makeClip, mergedMasks } from "../nodes/physics/clip.ts";
 import { phrase } from "../nodes/physics/phrase.ts";
 import { createRng } from "../nodes/physics/rng.ts";
-import { sampleDescription } from "../nodes/physics/sample.ts";
+import { clipSeed, sampleDescription } from "../nodes/physics/sample.ts";
 import { promptWords } from "../nodes/physics/words.ts";
 
 const args = z.object({
@@ -26,13 +26,13 @@ async function writeSplit(dir: string, split: "train" | "heldout", count: number
   const bar = new SingleBar({ format: `${split} {bar} {value}/{total} clips | {eta}s left` }, Presets.shades_classic);
   bar.start(count, 0);
   for (let i = 0; i < count; i++) {
-    const clipSeed = seed * 1_000_003 + i * 7919 + (split === "heldout" ? 17 : 0);
-    const desc = sampleDescription(clipSeed, split);
-    const clip = await makeClip(desc, clipSeed, DEFAULT_CLIP);
+    const s = clipSeed(seed, i, split);
+    const desc = sampleDescription(s, split);
+    const clip = await makeClip(desc, s, DEFAULT_CLIP);
     writeSync(frames, clip.render.rgb);
     writeSync(masks, mergedMasks(clip.render, clip.scene.objects.length));
-    const prompt = phrase(desc, createRng(clipSeed ^ 0xbeef));
-    meta.push(JSON.stringify({ i, seed: clipSeed, prompt, description: desc, scene: clip.scene, trace: clip.trace.poses }));
+    const prompt = phrase(desc, createRng(s ^ 0xbeef));
+    meta.push(JSON.stringify({ i, seed: s, prompt, description: desc, scene: clip.scene, trace: clip.trace.poses }));
     bar.increment();
   }
   bar.stop();

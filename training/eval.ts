@@ -10,7 +10,7 @@ import { resolveScene } from "../nodes/physics/describe.ts";
 import { measureClip, type ClipMetrics } from "../nodes/physics/measure.ts";
 import { phrase } from "../nodes/physics/phrase.ts";
 import { createRng } from "../nodes/physics/rng.ts";
-import { sampleDescription } from "../nodes/physics/sample.ts";
+import { clipSeed, sampleDescription } from "../nodes/physics/sample.ts";
 import { simulate } from "../nodes/physics/simulate.ts";
 import { createEngine, loadWorkflow, type Engine, type Workflow } from "../server/engine/index.ts";
 import { createServices } from "../server/services.ts";
@@ -31,7 +31,7 @@ export interface HeldOut { prompt: string; seed: number; scene: ReturnType<typeo
 /** The held-out split, drawn the way the dataset generator draws it, so no files are needed. */
 export function heldOutPrompts(n: number): HeldOut[] {
   return Array.from({ length: n }, (_, i) => {
-    const seed = 1_000_003 + i * 7919 + 17;
+    const seed = clipSeed(1, i, "heldout");
     const d = sampleDescription(seed, "heldout");
     return { prompt: phrase(d, createRng(seed ^ 0xbeef)), seed, scene: resolveScene(d, seed) };
   });

@@ -37,3 +37,8 @@ export function sampleDescription(seed: number, split: "train" | "heldout"): Sce
     if (isHeldOut(d) === (split === "heldout")) return d;
   }
 }
+
+/** The seed of clip i of a split: the dataset generator and the eval draw the same held-out clips from it. */
+export function clipSeed(base: number, i: number, split: "train" | "heldout"): number {
+  return base * 1_000_003 + i * 7919 + (split === "heldout" ? 17 : 0);
+}
