@@ -38,23 +38,39 @@ export function guidedModel(i: ModelInputs): ModelFn {
     throw new Error(`guidance: simulation has ${i.guidance.simulation.length} values, the pack expects ${sim?.shape.join("×")}`);
   }
   const textSize = i.positive.length;
+  // The text rows and simulation rows only change with the number of CFG passes (cfg can be
+  // patched to or from 1 mid-run), so they are built once per pass count, not on every step.
+  const inputs = new Map<number, { text: Float32Array; noSim: Float32Array; sim?: Float32Array }>();
+  const inputsFor = (pairs: number) => {
+    let got = inputs.get(pairs);
+    if (!got) {
+      const rows = batch * pairs;
+      const text = new Float32Array(rows * textSize);
+      for (let b = 0; b < batch; b++) {
+        text.set(i.positive, b * textSize);
+        if (pairs === 2) text.set(i.negative, (batch + b) * textSize);
+      }
+      let sim: Float32Array | undefined;
+      if (i.guidance?.simulation) {
+        sim = new Float32Array(rows * simSize);
+        for (let r = 0; r < rows; r++) sim.set(i.guidance.simulation, r * simSize);
+      }
+      inputs.set(pairs, (got = { text, noSim: new Float32Array(rows * simSize), sim }));
+    }
+    return got;
+  };
   return async (x, time) => {
     const cfg = state.cfg;
     const pairs = cfg === 1 ? 1 : 2;
-    const n = x.length / batch;
     const rows = batch * pairs;
-    const xs = new Float32Array(rows * n);
+    const xs = new Float32Array(rows * (x.length / batch));
     for (let r = 0; r < pairs; r++) xs.set(x, r * x.length);
-    const text = new Float32Array(rows * textSize);
-    for (let b = 0; b < batch; b++) {
-      text.set(i.positive, b * textSize);
-      if (pairs === 2) text.set(i.negative, (batch + b) * textSize);
-    }
-    const simIn = new Float32Array(rows * simSize);
+    const { text, noSim, sim } = inputsFor(pairs);
+    let simIn = noSim;
     const flags = new Float32Array(rows);
     const g = i.guidance;
-    if (g?.simulation && inWindow(g, state) && state.guidanceStrength > 0) {
-      for (let r = 0; r < rows; r++) simIn.set(g.simulation, r * simSize);
+    if (g && sim && inWindow(g, state) && state.guidanceStrength > 0) {
+      simIn = sim;
       flags.fill(Math.min(1, state.guidanceStrength));
     }
     i.onCall?.();
