@@ -1,7 +1,6 @@
 // Measures a generated clip from its pixels, knowing the ground-truth scene: the instrument behind
 // `npm run eval` and the physics-guidance eval. It never looks at the model, only at frames.
-import { paintBackground } from "./background.ts";
-import { renderStatic } from "./render.ts";
+import { background, renderStatic } from "./render.ts";
 import type { PhysicsTrace, SceneSpec } from "./scene.ts";
 import { BACKGROUNDS, COLORS, COLOR_NAMES, type BackgroundName, type ColorName } from "./vocabulary.ts";
 
@@ -11,7 +10,7 @@ const templates = new Map<string, Uint8Array>();
 export function backgroundTemplate(bg: BackgroundName, w: number, h: number, groundTop: number): Uint8Array {
   const key = `${bg}:${w}:${h}:${groundTop}`;
   let t = templates.get(key);
-  if (!t) templates.set(key, (t = Uint8Array.from(paintBackground(bg, w, h, groundTop), (v) => Math.round(v))));
+  if (!t) templates.set(key, (t = Uint8Array.from(background(bg, w, h, groundTop), (v) => Math.round(v))));
   return t;
 }
 

@@ -15,7 +15,8 @@ export interface RenderedClip {
 }
 
 const backgroundCache = new Map<string, Float32Array>();
-function background(bg: BackgroundName, w: number, h: number, groundTop: number): Float32Array {
+/** A painted background, cached: the renderer and the measuring instrument share it. */
+export function background(bg: BackgroundName, w: number, h: number, groundTop: number): Float32Array {
   const key = `${bg}:${w}:${h}:${groundTop}`;
   let b = backgroundCache.get(key);
   if (!b) backgroundCache.set(key, (b = paintBackground(bg, w, h, groundTop)));
