@@ -87,7 +87,7 @@ def train(args):
         v = dit(xt, t, te(ids), sim, flag)
         cover = F.max_pool2d(sim, 8).unsqueeze(1)  # [B,1,T,8,8]: object cells get more weight
         loss = ((1 + args.object_weight * cover) * (v - (noise - x0)) ** 2).mean()
-        lr = args.lr * min(1.0, (step + 1) / 300)
+        lr = learning_rate(args, step)
         for g in opt.param_groups:
             g["lr"] = lr
         opt.zero_grad()
@@ -107,6 +107,15 @@ def train(args):
             snapshot(ema_te.shadow, ema_dit.shadow, step, wall, tj)
 
 
+def learning_rate(args, step):
+    """Warm-up over 300 steps, then constant; with --decay-from, linear decay to lr*lr_floor at --steps."""
+    lr = args.lr * min(1.0, (step + 1) / 300)
+    if args.decay_from is not None and step >= args.decay_from:
+        frac = min(1.0, (step - args.decay_from) / max(1, args.steps - args.decay_from))
+        lr *= 1 - (1 - args.lr_floor) * frac
+    return lr
+
+
 def snapshot(te_sd, dit_sd, step, wall, tj):
     """fp16 EMA weights, small enough to commit, so a fresh machine can export or resume."""
     os.makedirs(SNAPSHOTS, exist_ok=True)
@@ -123,6 +132,8 @@ if __name__ == "__main__":
     p.add_argument("--steps", type=int, default=12000)
     p.add_argument("--batch", type=int, default=24)
     p.add_argument("--lr", type=float, default=3e-4)
+    p.add_argument("--decay-from", type=int, default=None, help="step where the learning rate starts its linear decay")
+    p.add_argument("--lr-floor", type=float, default=0.1, help="final learning rate as a share of --lr")
     p.add_argument("--ema", type=float, default=0.999)
     p.add_argument("--text-drop", type=float, default=0.1)
     p.add_argument("--sim-keep", type=float, default=0.4, help="share of steps that see the simulation input")

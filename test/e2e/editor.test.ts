@@ -111,6 +111,8 @@ describe("the editor", () => {
     expect(res.status()).toBe(200);
     expect(res.headers()["content-type"]).toContain("video/mp4");
     expect((await res.body()).byteLength).toBeGreaterThan(1000);
+    // The refusal's toast from the test before went away when this queue was accepted.
+    expect(await page.getByTestId("toast-error").count()).toBe(0);
     await page.waitForTimeout(500);
     await screenshot(page, "editor-after-run");
     expect(await page.locator(`${node("5")} [data-testid="sigma-curve"]`).count()).toBe(1);

@@ -1,7 +1,7 @@
 // The React Flow canvas: wired to the store, refuses wrong-type wires as they are drawn,
 // opens the add-node menu on double-click or when a wire is dropped in empty space, and takes
 // dropped files (workflow JSON, or a video/image the studio made).
-import { useCallback, useEffect, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
+import { useCallback, useEffect, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from "react";
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useStore as useFlowStore, type Connection, type Edge, type OnConnectEnd } from "@xyflow/react";
 import { openFile } from "../actions.ts";
 import { socketColor } from "../lib/colors.ts";
@@ -14,6 +14,8 @@ import { nodeTypes } from "./nodeTypes.ts";
 const SNAP: [number, number] = [10, 10];
 const DELETE_KEYS = ["Delete", "Backspace"];
 const LOW_DETAIL_ZOOM = 0.35;
+/** Above this many nodes, only what is on screen is rendered and the minimap rests during drags. */
+const BIG_GRAPH = 200;
 export const NODE_DRAG_TYPE = "application/x-t2v-node";
 
 /** The same rule the server validates with (nodes/sockets.ts canConnect). */
@@ -59,6 +61,10 @@ export function Canvas() {
   const connecting = useStudio((s) => s.connecting?.type);
   // Zoomed far out, text is unreadable: it is hidden (same layout, far less to paint).
   const lowDetail = useFlowStore((s) => s.transform[2] < LOW_DETAIL_ZOOM);
+  // The minimap keeps one subscription per node; in a big graph it would redraw all of them on
+  // every drag frame, so it is set aside while a drag lasts and comes back when it ends.
+  const [dragging, setDragging] = useState(false);
+  const big = nodes.length > BIG_GRAPH;
 
   useEffect(() => {
     // A newly opened document: frame it once its nodes have been measured.
@@ -101,8 +107,10 @@ export function Canvas() {
         onConnectStart={(_e, p) => useStudio.getState().setConnecting(p)}
         onConnectEnd={(e, cs) => (useStudio.getState().setConnecting(undefined), onConnectEnd(e, cs))}
         isValidConnection={isValidConnection}
-        onNodeDragStart={(_e, _n, dragged) => dragStart(dragged)}
-        onSelectionDragStart={(_e, dragged) => dragStart(dragged)}
+        onNodeDragStart={(_e, _n, dragged) => (setDragging(true), dragStart(dragged))}
+        onSelectionDragStart={(_e, dragged) => (setDragging(true), dragStart(dragged))}
+        onNodeDragStop={() => setDragging(false)}
+        onSelectionDragStop={() => setDragging(false)}
         onInit={(f: Flow) => setFlow(f)}
         connectionLineStyle={{ stroke: connecting ? socketColor(connecting) : "#aaa", strokeWidth: 2 }}
         deleteKeyCode={DELETE_KEYS}
@@ -111,13 +119,13 @@ export function Canvas() {
         snapGrid={SNAP}
         minZoom={0.05}
         maxZoom={3}
-        onlyRenderVisibleElements={nodes.length > 200}
+        onlyRenderVisibleElements={big}
         colorMode="dark"
         fitView
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} />
+        {!(big && dragging) && <MiniMap pannable zoomable nodeColor={miniMapColor} />}
         <Controls />
       </ReactFlow>
     </div>

@@ -2,7 +2,7 @@
 // videos and images under /view, a sigma curve, text.
 import { memo } from "react";
 import { isFileRef, isVideoFile, viewUrl, type FileRef } from "../lib/files.ts";
-import { useStudio } from "../store/index.ts";
+import { useNodeView } from "../store/node-view.ts";
 import { SheetPlayer } from "./SheetPlayer.tsx";
 
 function fileRefs(v: unknown): FileRef[] {
@@ -45,9 +45,9 @@ function Media({ file }: { file: FileRef }) {
 }
 
 function NodeOutputView({ id }: { id: string }) {
-  const preview = useStudio((s) => s.previews[id]);
-  const ui = useStudio((s) => s.outputs[id]);
-  const running = useStudio((s) => s.runs[id]?.state === "running");
+  const preview = useNodeView((s) => s.previews[id]);
+  const ui = useNodeView((s) => s.outputs[id]);
+  const running = useNodeView((s) => s.runs[id]?.state === "running");
   const videos = fileRefs(ui?.videos);
   const images = fileRefs(ui?.images);
   const curve = Array.isArray(ui?.curve) && Array.isArray(ui.curve[0]) ? (ui.curve[0] as number[]) : undefined;

@@ -1,17 +1,18 @@
 // A graph node drawn from its catalogue entry: title, status, typed handles, widgets, output.
-// Wrapped in memo and reads the store by this node's id only (React Flow's performance guide).
+// Wrapped in memo and reads the node-view store by this node's id only (React Flow's performance guide).
 import { memo, useEffect, useRef, useState } from "react";
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
 import { canConnect } from "../../../nodes/sockets.ts";
 import { useShallow } from "zustand/react/shallow";
 import { socketColor } from "../lib/colors.ts";
-import { useStudio, type State } from "../store/index.ts";
+import { useStudio } from "../store/index.ts";
+import { useNodeView, type NodeView } from "../store/node-view.ts";
 import type { StudioNode as StudioNodeType } from "../store/types.ts";
 import { NodeOutput } from "./NodeOutput.tsx";
 import { Widget } from "./Widget.tsx";
 
 /** The type of a wire being drawn from an output that one of this node type's params could take. */
-function paramWire(s: State, type: string): string | undefined {
+function paramWire(s: NodeView, type: string): string | undefined {
   const c = s.connecting;
   if (!c || c.from !== "source") return undefined;
   return s.catalogue[type]?.params.some((p) => !p.uiOnly && canConnect(c.type, p.socketType)) ? c.type : undefined;
@@ -43,8 +44,8 @@ function Title({ id, title }: { id: string; title: string }) {
 }
 
 function StudioNodeView({ id, data, selected }: NodeProps<StudioNodeType>) {
-  // One subscription per node (a 1,000-node graph runs every selector on every store change).
-  const [def, run, problem, linked, hasOutput, wireType] = useStudio(
+  // One subscription per node, to the node-view store: dragging does not wake it.
+  const [def, run, problem, linked, hasOutput, wireType] = useNodeView(
     useShallow((s) => [s.catalogue[data.type], s.runs[id], s.problems[id], s.linked.get(id) ?? "", id in s.outputs || id in s.previews, paramWire(s, data.type)] as const),
   );
   // Param sockets appear while a wire that fits them is drawn (and stay while linked): a

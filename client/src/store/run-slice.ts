@@ -15,6 +15,8 @@ const LIVE: Record<string, Record<string, { key: string; via?: string }>> = {
   "t2v.PhysicsGuidance": { strength: { key: "guidance_strength", via: "guidance" } },
 };
 const AUTORUN_DELAY_MS = 400;
+/** The key of the toast that explains a refused queue (one at a time; gone once a queue is accepted). */
+const REFUSAL_TOAST = "refusal";
 const PATCH_INTERVAL_MS = 120;
 
 export interface RunActions extends RunSlice {
@@ -134,7 +136,8 @@ export const runSlice = (set: Set, get: Get): RunActions => {
       setJobs(set, get, { ...s.jobs, [promptId]: wf.nodes.map((n) => n.id) });
       try {
         const r = await api.queuePrompt(wf, s.clientId, promptId);
-        set({ problems: {} });
+        // Accepted: the last refusal's problems and its toast are out of date.
+        set((st) => ({ problems: {}, toasts: st.toasts.filter((t) => t.key !== REFUSAL_TOAST) }));
         // control_after_generate moves the seed for the next run, as in ComfyUI.
         for (const n of get().nodes) {
           if (!isStudio(n)) continue;
@@ -155,7 +158,7 @@ export const runSlice = (set: Set, get: Get): RunActions => {
           set({ problems });
           const first = Object.entries(problems)[0];
           const where = first ? ` — node ${first[0]}${Object.keys(first[1].fields)[0] ? `.${Object.keys(first[1].fields)[0]}` : ""}: ${first[1].message ?? Object.values(first[1].fields)[0]}` : refusal.error.details ? ` — ${refusal.error.details}` : "";
-          get().toast("error", `${refusal.error.message}${where}`, first?.[0]);
+          get().toast("error", `${refusal.error.message}${where}`, first?.[0], REFUSAL_TOAST);
         } else get().toast("error", `Queue failed: ${err instanceof Error ? err.message : String(err)}`);
         return undefined;
       }
