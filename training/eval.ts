@@ -24,6 +24,10 @@ const args = z.object({
   out: z.string().default("eval-out"),
   physics: z.boolean().default(false),
   steps: z.coerce.number().int().positive().optional(),
+  method: z.enum(["simulation", "blend", "both"]).optional(),
+  strength: z.coerce.number().min(0).max(1).optional(),
+  start: z.coerce.number().min(0).max(1).optional(),
+  end: z.coerce.number().min(0).max(1).optional(),
 });
 
 export interface HeldOut { prompt: string; seed: number; scene: ReturnType<typeof resolveScene> }
@@ -65,6 +69,10 @@ const program = new Command()
   .option("--out <dir>", "folder for the contact sheet and plots", "eval-out")
   .option("--physics", "compare unguided and physics-guided generation")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
+  .option("--method <m>", "with --physics: guidance method simulation|blend|both (default: the template's)")
+  .option("--strength <x>", "with --physics: guidance strength 0–1")
+  .option("--start <x>", "with --physics: guidance start, a fraction of the schedule")
+  .option("--end <x>", "with --physics: guidance end, a fraction of the schedule")
   .action(async (raw: Record<string, unknown>) => {
     const o = args.parse(raw);
     mkdirSync(o.out, { recursive: true });
@@ -72,7 +80,9 @@ const program = new Command()
     const items = heldOutPrompts(o.limit);
     let result: Record<string, unknown>;
     if (o.physics) {
-      result = await physicsEval(engine, items, o.steps, o.out);
+      const { method, strength, start, end } = o;
+      const overrides = Object.fromEntries(Object.entries({ method, strength, start, end }).filter(([, v]) => v !== undefined));
+      result = await physicsEval(engine, items, o.steps, o.out, overrides);
     } else {
       const { summary, metrics } = await textEval(engine, items, o.steps, o.out);
       console.log(`\n${table({ "held-out": summary })}\n\ncontact sheet: ${join(o.out, "samples.png")}`);

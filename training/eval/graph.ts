@@ -28,6 +28,8 @@ export interface GenerateOptions {
   steps?: number;
   /** For physics workflows: the Physics Scene node's params (seed, gravity…). */
   scene?: Record<string, unknown>;
+  /** For physics workflows: overrides of the Physics Guidance node's params (method, strength…). */
+  guidance?: Record<string, unknown>;
 }
 
 export interface Generated { frames: Frames; trace?: PhysicsTraceValue }
@@ -38,6 +40,7 @@ export async function generate(engine: Engine, template: Workflow, o: GenerateOp
   if (o.steps) wf = setParams(wf, nodeOfType(wf, "t2v.Scheduler"), { steps: o.steps });
   const sceneNode = wf.nodes.find((n) => n.type === "t2v.PhysicsScene")?.id;
   if (sceneNode) wf = setParams(wf, sceneNode, { prompt: o.prompt, ...o.scene });
+  if (o.guidance) wf = setParams(wf, nodeOfType(wf, "t2v.PhysicsGuidance"), o.guidance);
   const decode = nodeOfType(wf, "t2v.Decode");
   const r = await engine.run(wf, { targets: [decode] });
   if (r.status !== "success") throw new Error(`generation failed at node ${r.error?.nodeId}: ${r.error?.message}`);

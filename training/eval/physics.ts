@@ -33,15 +33,19 @@ async function plotTracks(cases: { truth: Track; unguided: Track; guided: Track 
   await sharp(img, { raw: { width: W, height: S, channels: 3 } }).png().toFile(file);
 }
 
-export async function physicsEval(engine: Engine, items: HeldOut[], steps: number | undefined, out: string): Promise<Record<string, unknown>> {
+/** Physics Guidance params to try instead of the template's (method, strength, start, end). */
+export type GuidanceOverrides = Partial<Record<"method" | "strength" | "start" | "end", string | number>>;
+
+export async function physicsEval(engine: Engine, items: HeldOut[], steps: number | undefined, out: string, overrides: GuidanceOverrides = {}): Promise<Record<string, unknown>> {
   const text = loadTemplate("text-to-video.json");
   const physics = loadTemplate("physics-guided.json");
+  const guidance = { ...physics.nodes.find((n) => n.type === "t2v.PhysicsGuidance")?.params, ...overrides };
   const unguided: ClipMetrics[] = [], guided: ClipMetrics[] = [], moon: ClipMetrics[] = [], moonUnguided: ClipMetrics[] = [];
   const cases: { truth: Track; unguided: Track; guided: Track }[] = [];
   const bar = new SingleBar({ format: "physics eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
   bar.start(items.length, 0);
   for (const [i, it] of items.entries()) {
-    const g = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, steps, scene: { seed: it.seed, gravity_preset: "earth" } });
+    const g = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, steps, scene: { seed: it.seed, gravity_preset: "earth" }, guidance });
     const u = await generate(engine, text, { prompt: it.prompt, seed: 100 + i, steps });
     const truth = g.trace!;
     const mu = measureClip(u.frames, truth.scene, truth.trace), mg = measureClip(g.frames, truth.scene, truth.trace);
@@ -49,7 +53,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], steps: numbe
     if (cases.length < 6 && mg.accel_err_rel !== undefined) cases.push({ truth: truthTrack(truth.scene, truth.trace, g.frames.width), unguided: mu.track, guided: mg.track });
     if (mg.accel_err_rel !== undefined) {
       // Same scene on the Moon: the model only ever saw Earth's gravity.
-      const gm = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, steps, scene: { seed: it.seed, gravity_preset: "moon" } });
+      const gm = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, steps, scene: { seed: it.seed, gravity_preset: "moon" }, guidance });
       moon.push(measureClip(gm.frames, gm.trace!.scene, gm.trace!.trace));
       moonUnguided.push(measureClip(u.frames, gm.trace!.scene, gm.trace!.trace));
     }
@@ -59,8 +63,10 @@ export async function physicsEval(engine: Engine, items: HeldOut[], steps: numbe
   await plotTracks(cases, join(out, "trajectories.png"));
   const su = summarize(unguided), sg = summarize(guided);
   const gm = summarize(moon), gmu = summarize(moonUnguided);
+  console.log(`\nguidance: ${JSON.stringify(guidance)}`);
   console.log(`\n${table({ unguided: su, guided: sg, "moon, guided": gm, "moon, unguided": gmu })}\n\ntrajectories: ${join(out, "trajectories.png")} (white simulated, red unguided, green guided)`);
   return {
+    guidance,
     unguided: su,
     guided: sg,
     gravity_override: { gravity: "moon (1.62 m/s²)", prompts: moon.length, accel_err_rel: gm.accel_err_rel, unguided_accel_err_rel: gmu.accel_err_rel },

@@ -10,12 +10,14 @@ import { useStudio } from "../store/index.ts";
 import { isStudio, type FlowEdge, type FlowNode } from "../store/types.ts";
 import { getFlow, setFlow, type Flow } from "./instance.ts";
 import { nodeTypes } from "./nodeTypes.ts";
+import { WireSketch } from "./WireSketch.tsx";
 
 const SNAP: [number, number] = [10, 10];
 const DELETE_KEYS = ["Delete", "Backspace"];
 const LOW_DETAIL_ZOOM = 0.35;
 /** Above this many nodes, only what is on screen is rendered and the minimap rests during drags. */
 const BIG_GRAPH = 200;
+const NO_EDGES: FlowEdge[] = [];
 export const NODE_DRAG_TYPE = "application/x-t2v-node";
 
 /** The same rule the server validates with (nodes/sockets.ts canConnect). */
@@ -65,6 +67,8 @@ export function Canvas() {
   // every drag frame, so it is set aside while a drag lasts and comes back when it ends.
   const [dragging, setDragging] = useState(false);
   const big = nodes.length > BIG_GRAPH;
+  // A big graph zoomed out: wires are sketched in one layer instead of one component each.
+  const sketch = big && lowDetail;
 
   useEffect(() => {
     // A newly opened document: frame it once its nodes have been measured.
@@ -99,7 +103,7 @@ export function Canvas() {
     <div className={`canvas${lowDetail ? " low-detail" : ""}`} onDoubleClick={onDoubleClick} onDragOver={onDragOver} onDrop={onDrop} data-connecting={connecting ?? ""}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
-        edges={edges}
+        edges={sketch ? NO_EDGES : edges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -124,6 +128,7 @@ export function Canvas() {
         fitView
         proOptions={{ hideAttribution: true }}
       >
+        {sketch && <WireSketch edges={edges} />}
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
         {!(big && dragging) && <MiniMap pannable zoomable nodeColor={miniMapColor} />}
         <Controls />
