@@ -14,7 +14,7 @@ import { clipSeed, sampleDescription } from "../nodes/physics/sample.ts";
 import { simulate } from "../nodes/physics/simulate.ts";
 import { createEngine, loadWorkflow, type Engine, type Workflow } from "../server/engine/index.ts";
 import { createServices } from "../server/services.ts";
-import { generate } from "./eval/graph.ts";
+import { generate, type Sampling } from "./eval/graph.ts";
 import { contactSheet, summarize, table, type SheetRow, type Summary } from "./eval/report.ts";
 import { physicsEval } from "./eval/physics.ts";
 
@@ -24,10 +24,12 @@ const args = z.object({
   out: z.string().default("eval-out"),
   physics: z.boolean().default(false),
   steps: z.coerce.number().int().positive().optional(),
+  cfg: z.coerce.number().min(1).max(30).optional(),
   method: z.enum(["simulation", "blend", "both"]).optional(),
   strength: z.coerce.number().min(0).max(1).optional(),
   start: z.coerce.number().min(0).max(1).optional(),
   end: z.coerce.number().min(0).max(1).optional(),
+  background: z.coerce.number().min(0).max(1).optional(),
 });
 
 export interface HeldOut { prompt: string; seed: number; scene: ReturnType<typeof resolveScene> }
@@ -45,14 +47,14 @@ export function loadTemplate(name: string): Workflow {
   return loadWorkflow(JSON.parse(readFileSync(new URL(`../workflows/${name}`, import.meta.url), "utf8")), registry);
 }
 
-async function textEval(engine: Engine, items: HeldOut[], steps: number | undefined, out: string): Promise<{ summary: Summary; metrics: ClipMetrics[] }> {
+async function textEval(engine: Engine, items: HeldOut[], sampling: Sampling, out: string): Promise<{ summary: Summary; metrics: ClipMetrics[] }> {
   const template = loadTemplate("text-to-video.json");
   const bar = new SingleBar({ format: "eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
   bar.start(items.length, 0);
   const metrics: ClipMetrics[] = [];
   const sheet: SheetRow[] = [];
   for (const [i, it] of items.entries()) {
-    const { frames } = await generate(engine, template, { prompt: it.prompt, seed: 100 + i, steps });
+    const { frames } = await generate(engine, template, { prompt: it.prompt, seed: 100 + i, ...sampling });
     const trace = await simulate(it.scene, { frames: frames.frames, fps: frames.fps });
     metrics.push(measureClip(frames, it.scene, trace));
     if (sheet.length < 16) sheet.push({ prompt: it.prompt, ...frames });
@@ -69,22 +71,25 @@ const program = new Command()
   .option("--out <dir>", "folder for the contact sheet and plots", "eval-out")
   .option("--physics", "compare unguided and physics-guided generation")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
+  .option("--cfg <x>", "classifier-free guidance scale (default: the workflow's)")
   .option("--method <m>", "with --physics: guidance method simulation|blend|both (default: the template's)")
   .option("--strength <x>", "with --physics: guidance strength 0–1")
   .option("--start <x>", "with --physics: guidance start, a fraction of the schedule")
   .option("--end <x>", "with --physics: guidance end, a fraction of the schedule")
+  .option("--background <x>", "with --physics: blend weight outside the objects, 0–1")
   .action(async (raw: Record<string, unknown>) => {
     const o = args.parse(raw);
     mkdirSync(o.out, { recursive: true });
     const engine = createEngine({ registry, services: createServices({ outputDir: join(o.out, "output"), tempDir: join(o.out, "temp") }) });
     const items = heldOutPrompts(o.limit);
+    const sampling: Sampling = { ...(o.steps ? { steps: o.steps } : {}), ...(o.cfg !== undefined ? { cfg: o.cfg } : {}) };
     let result: Record<string, unknown>;
     if (o.physics) {
-      const { method, strength, start, end } = o;
-      const overrides = Object.fromEntries(Object.entries({ method, strength, start, end }).filter(([, v]) => v !== undefined));
-      result = await physicsEval(engine, items, o.steps, o.out, overrides);
+      const { method, strength, start, end, background } = o;
+      const overrides = Object.fromEntries(Object.entries({ method, strength, start, end, background }).filter(([, v]) => v !== undefined));
+      result = await physicsEval(engine, items, sampling, o.out, overrides);
     } else {
-      const { summary, metrics } = await textEval(engine, items, o.steps, o.out);
+      const { summary, metrics } = await textEval(engine, items, sampling, o.out);
       console.log(`\n${table({ "held-out": summary })}\n\ncontact sheet: ${join(o.out, "samples.png")}`);
       result = { ...summary, per_prompt: metrics.map((m, i) => ({ prompt: items[i]!.prompt, ...m, track: undefined })) };
     }

@@ -46,9 +46,16 @@ export default defineNode({
     strength: p.slider({ default: 1, min: 0, max: 1, step: 0.05 }),
     start: p.slider({ default: 0, min: 0, max: 1, step: 0.01 }),
     end: p.slider({ default: 1, min: 0, max: 1, step: 0.01 }),
+    background: p.slider({
+      default: 1,
+      min: 0,
+      max: 1,
+      step: 0.05,
+      description: "Blend methods: how strongly the rendered scene is also blended outside the objects (keeps stray objects from forming)",
+    }),
   },
   outputs: { GUIDANCE },
-  run: async (_ctx, { trace, vae, method, strength, start, end }) => {
+  run: async (_ctx, { trace, vae, method, strength, start, end, background }) => {
     if (end <= start) throw new Error(`end: must be after start (${start})`);
     const cover = simulationInput(trace);
     const g: Guidance = { start, end, strength };
@@ -59,7 +66,8 @@ export default defineNode({
       const { width: W, height: H, frames } = trace.render;
       const z = await vae.pack.encode(rgb8ToPlanar(trace.render.rgb, frames, H, W, m.rgb_range), frames);
       const f = m.latent.spatial_factor;
-      g.blend = { target: fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask: latentMask(cover, frames, H, W, f) };
+      const mask = latentMask(cover, frames, H, W, f).map((v) => v + background * (1 - v));
+      g.blend = { target: fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask };
     }
     return { outputs: { GUIDANCE: g } };
   },

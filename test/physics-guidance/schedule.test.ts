@@ -5,6 +5,8 @@ import { openPack, type LoadedPack } from "../../nodes/model/runtime.ts";
 import { SHIPPED_MODELS } from "../../nodes/model/roots.ts";
 import { createNoise, euler, makeDenoiser, simpleSigmas } from "../../nodes/sampling/index.ts";
 import { join } from "node:path";
+import type { Guidance } from "../../nodes/physics-nodes/values.ts";
+import { testEngine, template, withParams } from "../generate/helpers.ts";
 
 /** The real pack, with every denoiser call's simulation flag written down. */
 async function recordingPack(): Promise<{ pack: LoadedPack; flags: number[][] }> {
@@ -38,4 +40,23 @@ describe("physics guidance schedule", () => {
     expect(() => guidedModel({ pack, positive: new Float32Array(24 * 128), negative: new Float32Array(24 * 128), batch: 1, guidance: { start: 0, end: 1, strength: 1, simulation: new Float32Array(10) }, state }))
       .toThrow(/guidance: simulation has 10 values, the pack expects 16×64×64/);
   });
+
+  it("blends inside the object masks, and outside them only as much as `background` asks", async () => {
+    const engine = testEngine();
+    const masks: Float32Array[] = [];
+    for (const background of [0, 0.5]) {
+      const wf = withParams(template("physics-guided.json"), "12", { method: "blend", background });
+      const r = await engine.run(wf, { targets: ["12"] });
+      expect(r.status, r.error?.message).toBe("success");
+      const g = r.values["12"]!.GUIDANCE as Guidance;
+      expect(g.simulation).toBeUndefined();
+      masks.push(g.blend!.mask);
+    }
+    const [plain, withBackground] = masks as [Float32Array, Float32Array];
+    // The falling ball covers some cells fully, and most of the frame not at all.
+    expect(plain.some((v) => v === 1)).toBe(true);
+    expect(plain.filter((v) => v === 0).length).toBeGreaterThan(plain.length / 2);
+    for (let k = 0; k < plain.length; k++) expect(withBackground[k]).toBeCloseTo(plain[k]! + 0.5 * (1 - plain[k]!), 6);
+  });
 });
+

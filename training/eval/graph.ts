@@ -26,11 +26,15 @@ export interface GenerateOptions {
   prompt: string;
   seed: number;
   steps?: number;
+  cfg?: number;
   /** For physics workflows: the Physics Scene node's params (seed, gravity…). */
   scene?: Record<string, unknown>;
   /** For physics workflows: overrides of the Physics Guidance node's params (method, strength…). */
   guidance?: Record<string, unknown>;
 }
+
+/** Sampler settings an eval may override (otherwise the workflow's). */
+export type Sampling = Pick<GenerateOptions, "steps" | "cfg">;
 
 export interface Generated { frames: Frames; trace?: PhysicsTraceValue }
 
@@ -38,6 +42,7 @@ export async function generate(engine: Engine, template: Workflow, o: GenerateOp
   let wf = setParams(template, positivePromptNode(template), { text: o.prompt });
   wf = setParams(wf, nodeOfType(wf, "t2v.EmptyVideoLatent"), { seed: o.seed, control_after_generate: "fixed" });
   if (o.steps) wf = setParams(wf, nodeOfType(wf, "t2v.Scheduler"), { steps: o.steps });
+  if (o.cfg !== undefined) wf = setParams(wf, nodeOfType(wf, "t2v.Sampler"), { cfg: o.cfg });
   const sceneNode = wf.nodes.find((n) => n.type === "t2v.PhysicsScene")?.id;
   if (sceneNode) wf = setParams(wf, sceneNode, { prompt: o.prompt, ...o.scene });
   if (o.guidance) wf = setParams(wf, nodeOfType(wf, "t2v.PhysicsGuidance"), o.guidance);

@@ -7,7 +7,7 @@ import { measureClip, truthTrack, type ClipMetrics } from "../../nodes/physics/m
 import type { Engine } from "../../server/engine/index.ts";
 import type { HeldOut } from "../eval.ts";
 import { loadTemplate } from "../eval.ts";
-import { generate } from "./graph.ts";
+import { generate, type Sampling } from "./graph.ts";
 import { summarize, table } from "./report.ts";
 
 type Track = ({ x: number; y: number } | undefined)[];
@@ -34,9 +34,9 @@ async function plotTracks(cases: { truth: Track; unguided: Track; guided: Track 
 }
 
 /** Physics Guidance params to try instead of the template's (method, strength, start, end). */
-export type GuidanceOverrides = Partial<Record<"method" | "strength" | "start" | "end", string | number>>;
+export type GuidanceOverrides = Partial<Record<"method" | "strength" | "start" | "end" | "background", string | number>>;
 
-export async function physicsEval(engine: Engine, items: HeldOut[], steps: number | undefined, out: string, overrides: GuidanceOverrides = {}): Promise<Record<string, unknown>> {
+export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sampling, out: string, overrides: GuidanceOverrides = {}): Promise<Record<string, unknown>> {
   const text = loadTemplate("text-to-video.json");
   const physics = loadTemplate("physics-guided.json");
   const guidance = { ...physics.nodes.find((n) => n.type === "t2v.PhysicsGuidance")?.params, ...overrides };
@@ -45,15 +45,15 @@ export async function physicsEval(engine: Engine, items: HeldOut[], steps: numbe
   const bar = new SingleBar({ format: "physics eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
   bar.start(items.length, 0);
   for (const [i, it] of items.entries()) {
-    const g = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, steps, scene: { seed: it.seed, gravity_preset: "earth" }, guidance });
-    const u = await generate(engine, text, { prompt: it.prompt, seed: 100 + i, steps });
+    const g = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, ...sampling, scene: { seed: it.seed, gravity_preset: "earth" }, guidance });
+    const u = await generate(engine, text, { prompt: it.prompt, seed: 100 + i, ...sampling });
     const truth = g.trace!;
     const mu = measureClip(u.frames, truth.scene, truth.trace), mg = measureClip(g.frames, truth.scene, truth.trace);
     unguided.push(mu); guided.push(mg);
     if (cases.length < 6 && mg.accel_err_rel !== undefined) cases.push({ truth: truthTrack(truth.scene, truth.trace, g.frames.width), unguided: mu.track, guided: mg.track });
     if (mg.accel_err_rel !== undefined) {
       // Same scene on the Moon: the model only ever saw Earth's gravity.
-      const gm = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, steps, scene: { seed: it.seed, gravity_preset: "moon" }, guidance });
+      const gm = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, ...sampling, scene: { seed: it.seed, gravity_preset: "moon" }, guidance });
       moon.push(measureClip(gm.frames, gm.trace!.scene, gm.trace!.trace));
       moonUnguided.push(measureClip(u.frames, gm.trace!.scene, gm.trace!.trace));
     }
