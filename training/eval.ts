@@ -1,4 +1,4 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
@@ -16,6 +16,7 @@ import { createEngine, loadWorkflow, type Engine, type Workflow } from "../serve
 import { createServices } from "../server/services.ts";
 import { generate, type Sampling } from "./eval/graph.ts";
 import { contactSheet, summarize, table, type SheetRow, type Summary } from "./eval/report.ts";
+import { autoencoderEval } from "./eval/autoencoder.ts";
 import { physicsEval } from "./eval/physics.ts";
 
 const args = z.object({
@@ -23,6 +24,7 @@ const args = z.object({
   limit: z.coerce.number().int().positive().default(100),
   out: z.string().default("eval-out"),
   physics: z.boolean().default(false),
+  autoencoder: z.boolean().default(false),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
   method: z.enum(["simulation", "blend", "both"]).optional(),
@@ -70,6 +72,7 @@ const program = new Command()
   .option("--limit <n>", "held-out prompts to generate", "100")
   .option("--out <dir>", "folder for the contact sheet and plots", "eval-out")
   .option("--physics", "compare unguided and physics-guided generation")
+  .option("--autoencoder", "measure the true renders and their trip through the pack's autoencoder (no generation)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
   .option("--cfg <x>", "classifier-free guidance scale (default: the workflow's)")
   .option("--method <m>", "with --physics: guidance method simulation|blend|both (default: the template's)")
@@ -84,7 +87,9 @@ const program = new Command()
     const items = heldOutPrompts(o.limit);
     const sampling: Sampling = { ...(o.steps ? { steps: o.steps } : {}), ...(o.cfg !== undefined ? { cfg: o.cfg } : {}) };
     let result: Record<string, unknown>;
-    if (o.physics) {
+    if (o.autoencoder) {
+      result = await autoencoderEval(items);
+    } else if (o.physics) {
       const { method, strength, start, end, background } = o;
       const overrides = Object.fromEntries(Object.entries({ method, strength, start, end, background }).filter(([, v]) => v !== undefined));
       result = await physicsEval(engine, items, sampling, o.out, overrides);

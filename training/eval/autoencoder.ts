@@ -1,0 +1,33 @@
+// `npm run eval -- --autoencoder`: the held-out scenes rendered by the simulator, passed through the
+// pack's own encoder and decoder, and measured like generated clips. What a perfect denoiser could
+// score with this autoencoder: the floor under every generated number.
+import { Presets, SingleBar } from "cli-progress";
+import { join } from "node:path";
+import { planarToRgb8, rgb8ToPlanar } from "../../nodes/model/convert.ts";
+import { SHIPPED_MODELS } from "../../nodes/model/roots.ts";
+import { openPack } from "../../nodes/model/runtime.ts";
+import { DEFAULT_CLIP, renderScene } from "../../nodes/physics/clip.ts";
+import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
+import type { HeldOut } from "../eval.ts";
+import { summarize, table, type Summary } from "./report.ts";
+
+export async function autoencoderEval(items: HeldOut[], pack = "physics-tiny"): Promise<{ truth: Summary; reconstructed: Summary }> {
+  const p = await openPack(join(SHIPPED_MODELS, pack), "cpu", true);
+  const range = p.manifest.rgb_range;
+  const { width: W, height: H, frames: T } = DEFAULT_CLIP;
+  const truth: ClipMetrics[] = [], rec: ClipMetrics[] = [];
+  const bar = new SingleBar({ format: "autoencoder eval {bar} {value}/{total} scenes | {eta}s left" }, Presets.shades_classic);
+  bar.start(items.length, 0);
+  for (const it of items) {
+    const clip = await renderScene(it.scene);
+    const z = await p.encode(rgb8ToPlanar(clip.render.rgb, T, H, W, range), T);
+    const rgb = planarToRgb8(await p.decode(z, T), T, H, W, range);
+    truth.push(measureClip({ rgb: clip.render.rgb, width: W, height: H, frames: T }, clip.scene, clip.trace));
+    rec.push(measureClip({ rgb, width: W, height: H, frames: T }, clip.scene, clip.trace));
+    bar.increment();
+  }
+  bar.stop();
+  const out = { truth: summarize(truth), reconstructed: summarize(rec) };
+  console.log(`\n${table({ "true renders": out.truth, "through the autoencoder": out.reconstructed })}`);
+  return out;
+}
