@@ -9,13 +9,14 @@ import { openPack } from "../../nodes/model/runtime.ts";
 import { DEFAULT_CLIP, renderScene } from "../../nodes/physics/clip.ts";
 import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
 import type { HeldOut } from "../eval.ts";
-import { summarize, table, type Summary } from "./report.ts";
+import { contactSheet, summarize, table, type SheetRow, type Summary } from "./report.ts";
 
-export async function autoencoderEval(items: HeldOut[], pack = "physics-tiny"): Promise<{ truth: Summary; reconstructed: Summary }> {
+export async function autoencoderEval(items: HeldOut[], out: string, pack = "physics-tiny"): Promise<{ truth: Summary; reconstructed: Summary }> {
   const p = await openPack(join(SHIPPED_MODELS, pack), "cpu", true);
   const range = p.manifest.rgb_range;
   const { width: W, height: H, frames: T } = DEFAULT_CLIP;
   const truth: ClipMetrics[] = [], rec: ClipMetrics[] = [];
+  const sheet: SheetRow[] = [];
   const bar = new SingleBar({ format: "autoencoder eval {bar} {value}/{total} scenes | {eta}s left" }, Presets.shades_classic);
   bar.start(items.length, 0);
   for (const it of items) {
@@ -23,11 +24,17 @@ export async function autoencoderEval(items: HeldOut[], pack = "physics-tiny"): 
     const z = await p.encode(rgb8ToPlanar(clip.render.rgb, T, H, W, range), T);
     const rgb = planarToRgb8(await p.decode(z, T), T, H, W, range);
     truth.push(measureClip({ rgb: clip.render.rgb, width: W, height: H, frames: T }, clip.scene, clip.trace));
-    rec.push(measureClip({ rgb, width: W, height: H, frames: T }, clip.scene, clip.trace));
+    const m = measureClip({ rgb, width: W, height: H, frames: T }, clip.scene, clip.trace);
+    rec.push(m);
+    if (sheet.length < 16) {
+      sheet.push({ prompt: `true render: ${it.prompt}`, rgb: clip.render.rgb, width: W, height: H, frames: T });
+      sheet.push({ prompt: `through the autoencoder (count ${m.predicted.count}, colour ${m.predicted.color ?? "none"})`, rgb, width: W, height: H, frames: T });
+    }
     bar.increment();
   }
   bar.stop();
-  const out = { truth: summarize(truth), reconstructed: summarize(rec) };
-  console.log(`\n${table({ "true renders": out.truth, "through the autoencoder": out.reconstructed })}`);
-  return out;
+  await contactSheet(sheet, join(out, "autoencoder.png"));
+  const r = { truth: summarize(truth), reconstructed: summarize(rec) };
+  console.log(`\n${table({ "true renders": r.truth, "through the autoencoder": r.reconstructed })}\n\npairs: ${join(out, "autoencoder.png")}`);
+  return r;
 }
