@@ -88,7 +88,7 @@ const program = new Command()
     const sampling: Sampling = { ...(o.steps ? { steps: o.steps } : {}), ...(o.cfg !== undefined ? { cfg: o.cfg } : {}) };
     let result: Record<string, unknown>;
     if (o.autoencoder) {
-      result = await autoencoderEval(items);
+      result = await autoencoderEval(items, o.out);
     } else if (o.physics) {
       const { method, strength, start, end, background } = o;
       const overrides = Object.fromEntries(Object.entries({ method, strength, start, end, background }).filter(([, v]) => v !== undefined));
