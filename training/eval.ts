@@ -1,4 +1,4 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder] [--pack NAME] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
@@ -27,12 +27,19 @@ const args = z.object({
   autoencoder: z.boolean().default(false),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
+  shift: z.coerce.number().min(0.1).max(20).optional(),
+  pack: z.string().regex(/^[\w.-]+$/, "a folder name under models/").optional(),
   method: z.enum(["simulation", "blend", "both"]).optional(),
   strength: z.coerce.number().min(0).max(1).optional(),
   start: z.coerce.number().min(0).max(1).optional(),
   end: z.coerce.number().min(0).max(1).optional(),
   background: z.coerce.number().min(0).max(1).optional(),
 });
+
+/** The options that were given (so a workflow's own values stay where one was not). */
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 export interface HeldOut { prompt: string; seed: number; scene: ReturnType<typeof resolveScene> }
 
@@ -75,6 +82,8 @@ const program = new Command()
   .option("--autoencoder", "measure the true renders and their trip through the pack's autoencoder (no generation)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
   .option("--cfg <x>", "classifier-free guidance scale (default: the workflow's)")
+  .option("--shift <x>", "the scheduler's timestep shift (default: the workflow's)")
+  .option("--pack <name>", "model pack under models/ (default: the workflow's)")
   .option("--method <m>", "with --physics: guidance method simulation|blend|both (default: the template's)")
   .option("--strength <x>", "with --physics: guidance strength 0–1")
   .option("--start <x>", "with --physics: guidance start, a fraction of the schedule")
@@ -85,13 +94,13 @@ const program = new Command()
     mkdirSync(o.out, { recursive: true });
     const engine = createEngine({ registry, services: createServices({ outputDir: join(o.out, "output"), tempDir: join(o.out, "temp") }) });
     const items = heldOutPrompts(o.limit);
-    const sampling: Sampling = { ...(o.steps ? { steps: o.steps } : {}), ...(o.cfg !== undefined ? { cfg: o.cfg } : {}) };
+    const sampling: Sampling = defined({ steps: o.steps, cfg: o.cfg, shift: o.shift, pack: o.pack });
     let result: Record<string, unknown>;
     if (o.autoencoder) {
-      result = await autoencoderEval(items, o.out);
+      result = await autoencoderEval(items, o.out, o.pack);
     } else if (o.physics) {
       const { method, strength, start, end, background } = o;
-      const overrides = Object.fromEntries(Object.entries({ method, strength, start, end, background }).filter(([, v]) => v !== undefined));
+      const overrides = defined({ method, strength, start, end, background });
       result = await physicsEval(engine, items, sampling, o.out, overrides);
     } else {
       const { summary, metrics } = await textEval(engine, items, sampling, o.out);

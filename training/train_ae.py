@@ -21,6 +21,29 @@ def to_input(frames):
     return torch.from_numpy(np.ascontiguousarray(frames)).float().permute(0, 3, 1, 2) / 127.5 - 1
 
 
+def grads(x):
+    """Horizontal and vertical differences of an image batch."""
+    return x[..., :, 1:] - x[..., :, :-1], x[..., 1:, :] - x[..., :-1, :]
+
+
+def edges(x):
+    """Per-pixel edge strength of the target (0 on flat sky, ~1+ on a sharp horizon or outline)."""
+    gx, gy = grads(x)
+    g = F.pad(gx.abs().sum(1, keepdim=True), (0, 1)) + F.pad(gy.abs().sum(1, keepdim=True), (0, 0, 0, 1))
+    return F.max_pool2d(g, 3, 1, 1)
+
+
+def reference(args):
+    """A frozen copy of the encoder a fine-tune starts from: --anchor keeps latents near it."""
+    if args.anchor <= 0:
+        return None
+    ck = load(args.anchor_from)
+    ref = Encoder(); ref.load_state_dict(ck["enc"]); ref.eval()
+    for q in ref.parameters():
+        q.requires_grad_(False)
+    return ref
+
+
 def train(args):
     split = Split(os.path.join(args.data, "train"), partial=True)
     run = os.path.join(CACHE, "runs")
@@ -39,6 +62,7 @@ def train(args):
             opt.load_state_dict(ck["opt"])
     log = Log(os.path.join(run, "ae.log.jsonl"))
     rng = np.random.default_rng(step)
+    ref = reference(args)
     while step < args.steps:
         if step % 200 == 0:
             split = Split(os.path.join(args.data, "train"), partial=True)  # picks up clips still being written
@@ -53,15 +77,23 @@ def train(args):
             z = enc(x)
         # Noise on the latent keeps the decoder tolerant of the denoiser's small errors.
         y = dec(z + args.latent_noise * torch.randn_like(z))
-        w = 1 + 12 * F.max_pool2d(m, 3, 1, 1)  # objects are few pixels: weight them up
+        # Objects are few pixels: weight them up; --edge-weight also weights the horizon, the sun's
+        # rim and other background edges, whose soft or rippled reconstructions read as objects.
+        w = 1 + 12 * F.max_pool2d(m, 3, 1, 1) + args.edge_weight * edges(x)
         loss = (w * ((y - x) ** 2 + 0.3 * (y - x).abs())).mean() + 1e-4 * (z ** 2).mean()
+        if args.grad_loss > 0:  # match image gradients too: sharp edges, no halos
+            loss = loss + args.grad_loss * sum((a - b).abs().mean() for a, b in zip(grads(y), grads(x)))
+        if ref is not None:  # stay near the latents the denoiser was trained on
+            with torch.no_grad():
+                z0 = ref(x)
+            loss = loss + args.anchor * (((z - z0) / z0.std(dim=(0, 2, 3), keepdim=True)) ** 2).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
         step += 1
         if step % 50 == 0:
             log(stage="ae", step=step, loss=round(loss.item(), 5), lr=round(lr, 6))
-        if step % 500 == 0 or step == args.steps:
+        if step % 250 == 0 or step == args.steps:
             save(ckpt_path, enc=enc.state_dict(), dec=dec.state_dict(), opt=opt.state_dict(), step=step, decoder_only=args.decoder_only)
     return enc, dec
 
@@ -99,6 +131,10 @@ if __name__ == "__main__":
     p.add_argument("--batch", type=int, default=24)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--latent-noise", type=float, default=0.05)
+    p.add_argument("--edge-weight", type=float, default=0.0, help="extra loss weight on the target's edges")
+    p.add_argument("--grad-loss", type=float, default=0.0, help="weight of an image-gradient L1 term")
+    p.add_argument("--anchor", type=float, default=0.0, help="keep latents near --anchor-from's encoder (fine-tuning)")
+    p.add_argument("--anchor-from", default=None, help="checkpoint whose encoder --anchor refers to")
     p.add_argument("--encode-only", action="store_true")
     p.add_argument("--decoder-only", action="store_true", help="train the decoder alone (latents stay valid)")
     p.add_argument("--encode-limit", type=int, default=12000, help="clips per split to encode (encoding costs ~3 ms a frame)")

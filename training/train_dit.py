@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -53,12 +54,26 @@ class Batches:
         return x0, ids, sim
 
 
-def train(args):
+def average_gradients(params, world):
+    """Data parallelism by hand: one all-reduce of every gradient, flattened, then the mean."""
+    grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
+    flat = torch.cat([g.reshape(-1) for g in grads])
+    dist.all_reduce(flat)
+    flat /= world
+    i = 0
+    for p, g in zip(params, grads):
+        p.grad = flat[i:i + g.numel()].view_as(g)
+        i += g.numel()
+
+
+def train(args, rank=0):
+    world = args.procs
     tj, tokenizer = load_tokenizer(args.data)
     data = Batches(args.data, "train", tokenizer)
     run = os.path.join(CACHE, "runs")
     os.makedirs(run, exist_ok=True)
     ckpt_path = os.path.join(run, "dit.pt")
+    torch.manual_seed(0)  # every process builds the same initial weights
     te, dit = build(len(tj["model"]["vocab"]))
     params = list(te.parameters()) + list(dit.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
@@ -69,13 +84,16 @@ def train(args):
         te.load_state_dict(ck["te"]); dit.load_state_dict(ck["dit"]); opt.load_state_dict(ck["opt"])
         ema_te.shadow, ema_dit.shadow = ck["ema_te"], ck["ema_dit"]
         step, wall = ck["step"], ck.get("wall", 0.0)
-    print(f"params: text {sum(p.numel() for p in te.parameters())/1e6:.2f}M dit {sum(p.numel() for p in dit.parameters())/1e6:.2f}M, from step {step}", flush=True)
+    lead = rank == 0  # the process that logs, keeps the EMA and writes checkpoints
+    if lead:
+        print(f"params: text {sum(p.numel() for p in te.parameters())/1e6:.2f}M dit {sum(p.numel() for p in dit.parameters())/1e6:.2f}M, from step {step}, {world} process(es)", flush=True)
     log = Log(os.path.join(run, "dit.log.jsonl"))
-    rng = np.random.default_rng(1000 + step)
-    torch.manual_seed(1000 + step)
+    # Each process draws its own share of the batch.
+    rng = np.random.default_rng(1000 + step + 7_919 * rank)
+    torch.manual_seed(1000 + step + 100_003 * rank)
     t_last = time.time()
     while step < args.steps:
-        idx = rng.integers(0, data.latents.shape[0], args.batch)
+        idx = rng.integers(0, data.latents.shape[0], args.batch // world)
         x0, ids, sim = data.get(idx)
         b = x0.shape[0]
         ids[torch.rand(b) < args.text_drop] = PAD  # prompt dropout, for classifier-free guidance
@@ -92,19 +110,34 @@ def train(args):
             g["lr"] = lr
         opt.zero_grad()
         loss.backward()
+        if world > 1:
+            average_gradients(params, world)
         gn = torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
+        now = time.time(); wall += now - t_last; t_last = now
+        if not lead:
+            continue
         decay = min(args.ema, (1 + step) / (10 + step))
         ema_te.decay = ema_dit.decay = decay
         ema_te.update(te); ema_dit.update(dit)
-        now = time.time(); wall += now - t_last; t_last = now
         if step % 25 == 0:
             log(stage="dit", step=step, loss=round(loss.item(), 4), grad=round(gn.item(), 3), lr=lr, train_wall_s=round(wall))
         if step % args.ckpt_every == 0 or step == args.steps:
             save(ckpt_path, te=te.state_dict(), dit=dit.state_dict(), opt=opt.state_dict(), ema_te=ema_te.shadow, ema_dit=ema_dit.shadow, step=step, wall=wall, tokenizer=tj)
         if step % args.snapshot_every == 0 or step == args.steps:
             snapshot(ema_te.shadow, ema_dit.shadow, step, wall, tj)
+
+
+def worker(rank, args):
+    setup_threads()
+    os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
+    os.environ.setdefault("MASTER_PORT", str(args.port))
+    dist.init_process_group("gloo", rank=rank, world_size=args.procs)
+    try:
+        train(args, rank)
+    finally:
+        dist.destroy_process_group()
 
 
 def learning_rate(args, step):
@@ -140,5 +173,13 @@ if __name__ == "__main__":
     p.add_argument("--object-weight", type=float, default=3.0)
     p.add_argument("--ckpt-every", type=int, default=250)
     p.add_argument("--snapshot-every", type=int, default=1000)
-    setup_threads()
-    train(p.parse_args())
+    p.add_argument("--procs", type=int, default=1, help="data-parallel processes (one per core; set T2V_THREADS=1)")
+    p.add_argument("--port", type=int, default=29517, help="local port the processes meet on")
+    a = p.parse_args()
+    if a.batch % a.procs:
+        p.error("--batch must be a multiple of --procs")
+    if a.procs > 1:
+        torch.multiprocessing.spawn(worker, args=(a,), nprocs=a.procs)
+    else:
+        setup_threads()
+        train(a)

@@ -27,6 +27,10 @@ export interface GenerateOptions {
   seed: number;
   steps?: number;
   cfg?: number;
+  /** The Scheduler's rectified-flow timestep shift. */
+  shift?: number;
+  /** A model pack under models/ other than the workflow's (to score a candidate before shipping it). */
+  pack?: string;
   /** For physics workflows: the Physics Scene node's params (seed, gravity…). */
   scene?: Record<string, unknown>;
   /** For physics workflows: overrides of the Physics Guidance node's params (method, strength…). */
@@ -34,7 +38,7 @@ export interface GenerateOptions {
 }
 
 /** Sampler settings an eval may override (otherwise the workflow's). */
-export type Sampling = Pick<GenerateOptions, "steps" | "cfg">;
+export type Sampling = Pick<GenerateOptions, "steps" | "cfg" | "shift" | "pack">;
 
 export interface Generated { frames: Frames; trace?: PhysicsTraceValue }
 
@@ -42,7 +46,9 @@ export async function generate(engine: Engine, template: Workflow, o: GenerateOp
   let wf = setParams(template, positivePromptNode(template), { text: o.prompt });
   wf = setParams(wf, nodeOfType(wf, "t2v.EmptyVideoLatent"), { seed: o.seed, control_after_generate: "fixed" });
   if (o.steps) wf = setParams(wf, nodeOfType(wf, "t2v.Scheduler"), { steps: o.steps });
+  if (o.shift !== undefined) wf = setParams(wf, nodeOfType(wf, "t2v.Scheduler"), { shift: o.shift });
   if (o.cfg !== undefined) wf = setParams(wf, nodeOfType(wf, "t2v.Sampler"), { cfg: o.cfg });
+  if (o.pack) wf = setParams(wf, nodeOfType(wf, "t2v.LoadModel"), { pack: o.pack });
   const sceneNode = wf.nodes.find((n) => n.type === "t2v.PhysicsScene")?.id;
   if (sceneNode) wf = setParams(wf, sceneNode, { prompt: o.prompt, ...o.scene });
   if (o.guidance) wf = setParams(wf, nodeOfType(wf, "t2v.PhysicsGuidance"), o.guidance);
