@@ -63,7 +63,8 @@ def train(args):
     log = Log(os.path.join(run, "ae.log.jsonl"))
     rng = np.random.default_rng(step)
     ref = reference(args)
-    while step < args.steps:
+    last = min(args.steps, args.until or args.steps)
+    while step < last:
         if step % 200 == 0:
             split = Split(os.path.join(args.data, "train"), partial=True)  # picks up clips still being written
         clip = rng.integers(0, split.n, args.batch)
@@ -93,7 +94,7 @@ def train(args):
         step += 1
         if step % 50 == 0:
             log(stage="ae", step=step, loss=round(loss.item(), 5), lr=round(lr, 6))
-        if step % 250 == 0 or step == args.steps:
+        if step % 250 == 0 or step == last:
             save(ckpt_path, enc=enc.state_dict(), dec=dec.state_dict(), opt=opt.state_dict(), step=step, decoder_only=args.decoder_only)
     return enc, dec
 
@@ -135,9 +136,10 @@ if __name__ == "__main__":
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of an image-gradient L1 term")
     p.add_argument("--anchor", type=float, default=0.0, help="keep latents near --anchor-from's encoder (fine-tuning)")
     p.add_argument("--anchor-from", default=None, help="checkpoint whose encoder --anchor refers to")
+    p.add_argument("--until", type=int, default=None, help="stop at this step (the schedule still follows --steps)")
     p.add_argument("--encode-only", action="store_true")
     p.add_argument("--decoder-only", action="store_true", help="train the decoder alone (latents stay valid)")
-    p.add_argument("--encode-limit", type=int, default=12000, help="clips per split to encode (encoding costs ~3 ms a frame)")
+    p.add_argument("--encode-limit", type=int, default=12000, help="clips per split to encode (encoding costs ~3 ms a frame; 0: do not encode)")
     a = p.parse_args()
     setup_threads()
     torch.manual_seed(0)
@@ -146,7 +148,7 @@ if __name__ == "__main__":
         e = Encoder(); e.load_state_dict(ck["enc"])
     else:
         e, _ = train(a)
-    if a.decoder_only:
+    if a.decoder_only or a.encode_limit == 0:
         sys.exit(0)
     e.eval()
     encode_all(e, a.data, a.encode_limit)

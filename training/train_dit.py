@@ -92,7 +92,8 @@ def train(args, rank=0):
     rng = np.random.default_rng(1000 + step + 7_919 * rank)
     torch.manual_seed(1000 + step + 100_003 * rank)
     t_last = time.time()
-    while step < args.steps:
+    last = min(args.steps, args.until or args.steps)
+    while step < last:
         idx = rng.integers(0, data.latents.shape[0], args.batch // world)
         x0, ids, sim = data.get(idx)
         b = x0.shape[0]
@@ -123,9 +124,9 @@ def train(args, rank=0):
         ema_te.update(te); ema_dit.update(dit)
         if step % 25 == 0:
             log(stage="dit", step=step, loss=round(loss.item(), 4), grad=round(gn.item(), 3), lr=lr, train_wall_s=round(wall))
-        if step % args.ckpt_every == 0 or step == args.steps:
+        if step % args.ckpt_every == 0 or step == last:
             save(ckpt_path, te=te.state_dict(), dit=dit.state_dict(), opt=opt.state_dict(), ema_te=ema_te.shadow, ema_dit=ema_dit.shadow, step=step, wall=wall, tokenizer=tj)
-        if step % args.snapshot_every == 0 or step == args.steps:
+        if step % args.snapshot_every == 0 or step == last:
             snapshot(ema_te.shadow, ema_dit.shadow, step, wall, tj)
 
 
@@ -173,6 +174,7 @@ if __name__ == "__main__":
     p.add_argument("--object-weight", type=float, default=3.0)
     p.add_argument("--ckpt-every", type=int, default=250)
     p.add_argument("--snapshot-every", type=int, default=1000)
+    p.add_argument("--until", type=int, default=None, help="stop at this step (the schedule still follows --steps)")
     p.add_argument("--procs", type=int, default=1, help="data-parallel processes (one per core; set T2V_THREADS=1)")
     p.add_argument("--port", type=int, default=29517, help="local port the processes meet on")
     a = p.parse_args()

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# `npm run train`: reproduces models/physics-tiny from scratch, stage by stage, as it was trained
+# (about 7 hours on 2 cores; the table in training/README.md has each stage's wall time).
+#
+# Every stage resumes from its checkpoint and a finished stage is skipped, so stop it at any time and
+# run the same command again to go on — e.g. in the background: `nohup npm run train > train.log &`.
+# Every 1,000 denoiser steps the EMA weights are exported as models/candidate (never committed) and
+# scored on 30 held-out prompts: $T2V_CACHE/runs/eval-dit-STEP.json and a contact sheet beside it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export T2V_CACHE="${T2V_CACHE:-$(cd .. && pwd)/t2v-cache}"
+DATA="$T2V_CACHE/ds2"
+RUNS="$T2V_CACHE/runs"
+DONE="$RUNS/reproduce"
+PY=/usr/bin/python3
+mkdir -p "$DONE"
+
+# stage NAME COMMAND...: runs COMMAND unless NAME finished before; appends its wall time to the marker.
+stage() {
+  local name=$1 t0=$SECONDS
+  shift
+  if [[ -e "$DONE/$name" ]]; then echo "== $name: done"; return; fi
+  echo "== $name: $*"
+  "$@"
+  echo "$name $((SECONDS - t0)) s" | tee "$DONE/$name"
+}
+
+ae() { T2V_THREADS=2 "$PY" training/train_ae.py --data "$DATA" --batch 16 "$@"; }
+
+dit_step() {
+  "$PY" -c 'import sys, torch; print(torch.load(sys.argv[1], map_location="cpu")["step"])' "$RUNS/dit.pt" 2>/dev/null || echo 0
+}
+
+# dit UNTIL STEPS DECAY_FROM: the denoiser in chunks of 1,000 steps, each one exported and scored.
+dit() {
+  local until=$1 steps=$2 decay=$3 at next
+  at=$(dit_step)
+  while ((at < until)); do
+    next=$(((at / 1000 + 1) * 1000))
+    ((next > until)) && next=$until
+    T2V_THREADS=1 "$PY" training/train_dit.py --data "$DATA" --batch 16 --procs 2 --steps "$steps" --decay-from "$decay" --until "$next"
+    "$PY" training/export.py --data "$DATA" --name candidate
+    npx tsx training/eval.ts --pack candidate --limit 30 --json "$RUNS/eval-dit-$next.json" --out "$RUNS/eval-dit-$next"
+    at=$next
+  done
+}
+
+stage dataset npm run dataset -- --count 12000 --heldout 600 --out "$DATA"
+# The autoencoder: a short joint run, then the decoder alone (the encoder stays fixed).
+stage ae-800 ae --steps 800 --encode-limit 0
+stage ae-decoder ae --decoder-only --steps 4000 --lr 5e-4
+stage ae-keep cp "$RUNS/ae.pt" "$RUNS/ae-4000.pt"
+stage encode ae --encode-only
+# The denoiser's first 5,250 steps on those latents.
+stage dit-5250 dit 5250 5500 4500
+# Both halves of the autoencoder again, weighting edges and image gradients, latents held near the
+# step-4,000 encoder's so the denoiser's training carries over; the second command encodes the clips.
+tune=(--lr 4e-4 --edge-weight 4 --grad-loss 1 --anchor 0.05 --anchor-from "$RUNS/ae-4000.pt")
+stage ae-tune-4500 ae --steps 8000 --until 4500 --encode-limit 0 "${tune[@]}"
+stage ae-tune ae --steps 7000 "${tune[@]}"
+stage dit-9000 dit 9000 9000 7800
+stage export "$PY" training/export.py --data "$DATA"
+echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"
