@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run train`: reproduces models/physics-tiny from scratch, stage by stage, as it was trained
-# (about 7 hours on 2 cores; the table in training/README.md has each stage's wall time).
+# (about 6½ hours on 2 cores; the table in training/README.md has each stage's wall time).
 #
 # Every stage resumes from its checkpoint and a finished stage is skipped, so stop it at any time and
 # run the same command again to go on — e.g. in the background: `nohup npm run train > train.log &`.
@@ -58,6 +58,9 @@ stage dit-5250 dit 5250 5500 4500
 tune=(--lr 4e-4 --edge-weight 4 --grad-loss 1 --anchor 0.05 --anchor-from "$RUNS/ae-4000.pt")
 stage ae-tune-4500 ae --steps 8000 --until 4500 --encode-limit 0 "${tune[@]}"
 stage ae-tune ae --steps 7000 "${tune[@]}"
-stage dit-9000 dit 9000 9000 7800
+stage dit-7750 dit 7750 7750 6750
+# The decoder alone once more, with extra weight on the ring and shadow around each object (the
+# latents stay as they are; --lr is high because the cosine schedule is already near its end).
+stage ae-decoder-halo ae --decoder-only --steps 8000 --lr 2e-3 --edge-weight 4 --grad-loss 1 --halo-weight 6
 stage export "$PY" training/export.py --data "$DATA"
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"

@@ -81,6 +81,8 @@ def train(args):
         # Objects are few pixels: weight them up; --edge-weight also weights the horizon, the sun's
         # rim and other background edges, whose soft or rippled reconstructions read as objects.
         w = 1 + 12 * F.max_pool2d(m, 3, 1, 1) + args.edge_weight * edges(x)
+        if args.halo_weight > 0:  # the ring around each object and the shadow under it: no tinted halos
+            w = w + args.halo_weight * F.max_pool2d(m, (9, 5), 1, (4, 2))
         loss = (w * ((y - x) ** 2 + 0.3 * (y - x).abs())).mean() + 1e-4 * (z ** 2).mean()
         if args.grad_loss > 0:  # match image gradients too: sharp edges, no halos
             loss = loss + args.grad_loss * sum((a - b).abs().mean() for a, b in zip(grads(y), grads(x)))
@@ -133,6 +135,7 @@ if __name__ == "__main__":
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--latent-noise", type=float, default=0.05)
     p.add_argument("--edge-weight", type=float, default=0.0, help="extra loss weight on the target's edges")
+    p.add_argument("--halo-weight", type=float, default=0.0, help="extra weight within 4 px above/below and 2 px beside objects")
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of an image-gradient L1 term")
     p.add_argument("--anchor", type=float, default=0.0, help="keep latents near --anchor-from's encoder (fine-tuning)")
     p.add_argument("--anchor-from", default=None, help="checkpoint whose encoder --anchor refers to")
