@@ -13,6 +13,7 @@ import { createRng } from "../nodes/physics/rng.ts";
 import { clipSeed, sampleDescription } from "../nodes/physics/sample.ts";
 import { simulate } from "../nodes/physics/simulate.ts";
 import { createEngine, loadWorkflow, type Engine, type Workflow } from "../server/engine/index.ts";
+import { compact } from "../server/engine/catalogue.ts";
 import { createServices } from "../server/services.ts";
 import { generate, type Sampling } from "./eval/graph.ts";
 import { contactSheet, summarize, table, type SheetRow, type Summary } from "./eval/report.ts";
@@ -35,11 +36,6 @@ const args = z.object({
   end: z.coerce.number().min(0).max(1).optional(),
   background: z.coerce.number().min(0).max(1).optional(),
 });
-
-/** The options that were given (so a workflow's own values stay where one was not). */
-function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 export interface HeldOut { prompt: string; seed: number; scene: ReturnType<typeof resolveScene> }
 
@@ -94,13 +90,14 @@ const program = new Command()
     mkdirSync(o.out, { recursive: true });
     const engine = createEngine({ registry, services: createServices({ outputDir: join(o.out, "output"), tempDir: join(o.out, "temp") }) });
     const items = heldOutPrompts(o.limit);
-    const sampling: Sampling = defined({ steps: o.steps, cfg: o.cfg, shift: o.shift, pack: o.pack });
+    // Only the options given: the workflow keeps its own values for the rest.
+    const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, pack: o.pack });
     let result: Record<string, unknown>;
     if (o.autoencoder) {
       result = await autoencoderEval(items, o.out, o.pack);
     } else if (o.physics) {
       const { method, strength, start, end, background } = o;
-      const overrides = defined({ method, strength, start, end, background });
+      const overrides = compact({ method, strength, start, end, background });
       result = await physicsEval(engine, items, sampling, o.out, overrides);
     } else {
       const { summary, metrics } = await textEval(engine, items, sampling, o.out);

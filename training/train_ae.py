@@ -26,9 +26,8 @@ def grads(x):
     return x[..., :, 1:] - x[..., :, :-1], x[..., 1:, :] - x[..., :-1, :]
 
 
-def edges(x):
-    """Per-pixel edge strength of the target (0 on flat sky, ~1+ on a sharp horizon or outline)."""
-    gx, gy = grads(x)
+def edges(gx, gy):
+    """Per-pixel edge strength from a target's grads() (0 on flat sky, ~1+ on a sharp horizon or outline)."""
     g = F.pad(gx.abs().sum(1, keepdim=True), (0, 1)) + F.pad(gy.abs().sum(1, keepdim=True), (0, 0, 0, 1))
     return F.max_pool2d(g, 3, 1, 1)
 
@@ -80,12 +79,13 @@ def train(args):
         y = dec(z + args.latent_noise * torch.randn_like(z))
         # Objects are few pixels: weight them up; --edge-weight also weights the horizon, the sun's
         # rim and other background edges, whose soft or rippled reconstructions read as objects.
-        w = 1 + 12 * F.max_pool2d(m, 3, 1, 1) + args.edge_weight * edges(x)
+        gt = grads(x)
+        w = 1 + 12 * F.max_pool2d(m, 3, 1, 1) + args.edge_weight * edges(*gt)
         if args.halo_weight > 0:  # the ring around each object and the shadow under it: no tinted halos
             w = w + args.halo_weight * F.max_pool2d(m, (9, 5), 1, (4, 2))
         loss = (w * ((y - x) ** 2 + 0.3 * (y - x).abs())).mean() + 1e-4 * (z ** 2).mean()
         if args.grad_loss > 0:  # match image gradients too: sharp edges, no halos
-            loss = loss + args.grad_loss * sum((a - b).abs().mean() for a, b in zip(grads(y), grads(x)))
+            loss = loss + args.grad_loss * sum((a - b).abs().mean() for a, b in zip(grads(y), gt))
         if ref is not None:  # stay near the latents the denoiser was trained on
             with torch.no_grad():
                 z0 = ref(x)
@@ -144,6 +144,8 @@ if __name__ == "__main__":
     p.add_argument("--decoder-only", action="store_true", help="train the decoder alone (latents stay valid)")
     p.add_argument("--encode-limit", type=int, default=12000, help="clips per split to encode (encoding costs ~3 ms a frame; 0: do not encode)")
     a = p.parse_args()
+    if a.anchor > 0 and not a.anchor_from:
+        p.error("--anchor needs --anchor-from CHECKPOINT")
     setup_threads()
     torch.manual_seed(0)
     if a.encode_only:

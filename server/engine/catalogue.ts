@@ -86,8 +86,9 @@ export interface ObjectInfoNode {
   output_node: boolean;
 }
 
-function compact(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+/** The entries of `o` that are not undefined. */
+export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function comfyParam(spec: ParamSpec): unknown[] {
