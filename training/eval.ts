@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { registry } from "../nodes/index.ts";
 import { resolveScene } from "../nodes/physics/describe.ts";
+import { SAMPLER_NAMES } from "../nodes/sampling/index.ts";
 import { measureClip, type ClipMetrics } from "../nodes/physics/measure.ts";
 import { phrase } from "../nodes/physics/phrase.ts";
 import { createRng } from "../nodes/physics/rng.ts";
@@ -23,12 +24,14 @@ import { physicsEval } from "./eval/physics.ts";
 const args = z.object({
   json: z.string().optional(),
   limit: z.coerce.number().int().positive().default(100),
+  skip: z.coerce.number().int().min(0).default(0),
   out: z.string().default("eval-out"),
   physics: z.boolean().default(false),
   autoencoder: z.boolean().default(false),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
   shift: z.coerce.number().min(0.1).max(20).optional(),
+  sampler: z.enum(SAMPLER_NAMES).optional(),
   pack: z.string().regex(/^[\w.-]+$/, "a folder name under models/").optional(),
   method: z.enum(["simulation", "blend", "both"]).optional(),
   strength: z.coerce.number().min(0).max(1).optional(),
@@ -40,8 +43,9 @@ const args = z.object({
 export interface HeldOut { prompt: string; seed: number; scene: ReturnType<typeof resolveScene> }
 
 /** The held-out split, drawn the way the dataset generator draws it, so no files are needed. */
-export function heldOutPrompts(n: number): HeldOut[] {
-  return Array.from({ length: n }, (_, i) => {
+export function heldOutPrompts(n: number, skip = 0): HeldOut[] {
+  return Array.from({ length: n }, (_, k) => {
+    const i = skip + k;
     const seed = clipSeed(1, i, "heldout");
     const d = sampleDescription(seed, "heldout");
     return { prompt: phrase(d, createRng(seed ^ 0xbeef)), seed, scene: resolveScene(d, seed) };
@@ -73,12 +77,14 @@ async function textEval(engine: Engine, items: HeldOut[], sampling: Sampling, ou
 const program = new Command()
   .option("--json <file>", "write the numbers as JSON")
   .option("--limit <n>", "held-out prompts to generate", "100")
+  .option("--skip <n>", "start after this many held-out prompts (choose settings on prompts the report does not use)", "0")
   .option("--out <dir>", "folder for the contact sheet and plots", "eval-out")
   .option("--physics", "compare unguided and physics-guided generation")
   .option("--autoencoder", "measure the true renders and their trip through the pack's autoencoder (no generation)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
   .option("--cfg <x>", "classifier-free guidance scale (default: the workflow's)")
   .option("--shift <x>", "the scheduler's timestep shift (default: the workflow's)")
+  .option("--sampler <name>", `sampler: ${SAMPLER_NAMES.join("|")} (default: the workflow's)`)
   .option("--pack <name>", "model pack under models/ (default: the workflow's)")
   .option("--method <m>", "with --physics: guidance method simulation|blend|both (default: the template's)")
   .option("--strength <x>", "with --physics: guidance strength 0–1")
@@ -89,9 +95,9 @@ const program = new Command()
     const o = args.parse(raw);
     mkdirSync(o.out, { recursive: true });
     const engine = createEngine({ registry, services: createServices({ outputDir: join(o.out, "output"), tempDir: join(o.out, "temp") }) });
-    const items = heldOutPrompts(o.limit);
+    const items = heldOutPrompts(o.limit, o.skip);
     // Only the options given: the workflow keeps its own values for the rest.
-    const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, pack: o.pack });
+    const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, sampler: o.sampler, pack: o.pack });
     let result: Record<string, unknown>;
     if (o.autoencoder) {
       result = await autoencoderEval(items, o.out, o.pack);

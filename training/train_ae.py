@@ -32,6 +32,14 @@ def edges(gx, gy):
     return F.max_pool2d(g, 3, 1, 1)
 
 
+def border(width, px):
+    """1 on the px outermost columns of each side, else 0; broadcasts over [B, C, H, W]."""
+    col = torch.zeros(width)
+    col[:px] = 1
+    col[-px:] = 1
+    return col.view(1, 1, 1, width)
+
+
 def reference(args):
     """A frozen copy of the encoder a fine-tune starts from: --anchor keeps latents near it."""
     if args.anchor <= 0:
@@ -83,6 +91,8 @@ def train(args):
         w = 1 + 12 * F.max_pool2d(m, 3, 1, 1) + args.edge_weight * edges(*gt)
         if args.halo_weight > 0:  # the ring around each object and the shadow under it: no tinted halos
             w = w + args.halo_weight * F.max_pool2d(m, (9, 5), 1, (4, 2))
+        if args.border_weight > 0:  # the outer columns, where the walls stand and zero padding smears
+            w = w + args.border_weight * border(x.shape[-1], 3)
         loss = (w * ((y - x) ** 2 + 0.3 * (y - x).abs())).mean() + 1e-4 * (z ** 2).mean()
         if args.grad_loss > 0:  # match image gradients too: sharp edges, no halos
             loss = loss + args.grad_loss * sum((a - b).abs().mean() for a, b in zip(grads(y), gt))
@@ -136,6 +146,7 @@ if __name__ == "__main__":
     p.add_argument("--latent-noise", type=float, default=0.05)
     p.add_argument("--edge-weight", type=float, default=0.0, help="extra loss weight on the target's edges")
     p.add_argument("--halo-weight", type=float, default=0.0, help="extra weight within 4 px above/below and 2 px beside objects")
+    p.add_argument("--border-weight", type=float, default=0.0, help="extra weight on the 3 outermost columns each side (walls)")
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of an image-gradient L1 term")
     p.add_argument("--anchor", type=float, default=0.0, help="keep latents near --anchor-from's encoder (fine-tuning)")
     p.add_argument("--anchor-from", default=None, help="checkpoint whose encoder --anchor refers to")

@@ -54,16 +54,18 @@ class Batches:
         return x0, ids, sim
 
 
-def average_gradients(params, world):
-    """Data parallelism by hand: one all-reduce of every gradient, flattened, then the mean."""
+def average_gradients(params, world, loss):
+    """Data parallelism by hand: one all-reduce of every gradient, flattened, then the mean.
+    The loss rides along, so the logged loss is the whole batch's; returns it."""
     grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in params]
-    flat = torch.cat([g.reshape(-1) for g in grads])
+    flat = torch.cat([g.reshape(-1) for g in grads] + [loss.detach().reshape(1)])
     dist.all_reduce(flat)
     flat /= world
     i = 0
     for p, g in zip(params, grads):
         p.grad = flat[i:i + g.numel()].view_as(g)
         i += g.numel()
+    return flat[-1]
 
 
 def train(args, rank=0):
@@ -111,8 +113,7 @@ def train(args, rank=0):
             g["lr"] = lr
         opt.zero_grad()
         loss.backward()
-        if world > 1:
-            average_gradients(params, world)
+        shown = average_gradients(params, world, loss) if world > 1 else loss.detach()
         gn = torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
@@ -123,7 +124,7 @@ def train(args, rank=0):
         ema_te.decay = ema_dit.decay = decay
         ema_te.update(te); ema_dit.update(dit)
         if step % 25 == 0:
-            log(stage="dit", step=step, loss=round(loss.item(), 4), grad=round(gn.item(), 3), lr=lr, train_wall_s=round(wall))
+            log(stage="dit", step=step, loss=round(shown.item(), 4), grad=round(gn.item(), 3), lr=lr, train_wall_s=round(wall))
         if step % args.ckpt_every == 0 or step == last:
             save(ckpt_path, te=te.state_dict(), dit=dit.state_dict(), opt=opt.state_dict(), ema_te=ema_te.shadow, ema_dit=ema_dit.shadow, step=step, wall=wall, tokenizer=tj)
         if step % args.snapshot_every == 0 or step == last:

@@ -3,6 +3,7 @@
 import type { Engine, Workflow } from "../../server/engine/index.ts";
 import type { Frames } from "../../nodes/model/values.ts";
 import type { PhysicsTraceValue } from "../../nodes/physics-nodes/values.ts";
+import type { SamplerName } from "../../nodes/sampling/index.ts";
 
 export function nodeOfType(wf: Workflow, type: string): string {
   const n = wf.nodes.find((x) => x.type === type);
@@ -27,6 +28,8 @@ export interface GenerateOptions {
   seed: number;
   steps?: number;
   cfg?: number;
+  /** The Sampler node's sampler_name. */
+  sampler?: SamplerName;
   /** The Scheduler's rectified-flow timestep shift. */
   shift?: number;
   /** A model pack under models/ other than the workflow's (to score a candidate before shipping it). */
@@ -38,7 +41,7 @@ export interface GenerateOptions {
 }
 
 /** Sampler settings an eval may override (otherwise the workflow's). */
-export type Sampling = Pick<GenerateOptions, "steps" | "cfg" | "shift" | "pack">;
+export type Sampling = Pick<GenerateOptions, "steps" | "cfg" | "shift" | "sampler" | "pack">;
 
 export interface Generated { frames: Frames; trace?: PhysicsTraceValue }
 
@@ -48,6 +51,7 @@ export async function generate(engine: Engine, template: Workflow, o: GenerateOp
   if (o.steps) wf = setParams(wf, nodeOfType(wf, "t2v.Scheduler"), { steps: o.steps });
   if (o.shift !== undefined) wf = setParams(wf, nodeOfType(wf, "t2v.Scheduler"), { shift: o.shift });
   if (o.cfg !== undefined) wf = setParams(wf, nodeOfType(wf, "t2v.Sampler"), { cfg: o.cfg });
+  if (o.sampler) wf = setParams(wf, nodeOfType(wf, "t2v.Sampler"), { sampler_name: o.sampler });
   if (o.pack) wf = setParams(wf, nodeOfType(wf, "t2v.LoadModel"), { pack: o.pack });
   const sceneNode = wf.nodes.find((n) => n.type === "t2v.PhysicsScene")?.id;
   if (sceneNode) wf = setParams(wf, sceneNode, { prompt: o.prompt, ...o.scene });
