@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run train`: reproduces models/physics-tiny from scratch, stage by stage, as it was trained
-# (about 6½ hours on 2 cores; the table in training/README.md has each stage's wall time).
+# (about 9 hours on 2 cores; the table in training/README.md has each stage's wall time).
 #
 # Every stage resumes from its checkpoint and a finished stage is skipped, so stop it at any time and
 # run the same command again to go on — e.g. in the background: `nohup npm run train > train.log &`.
@@ -62,5 +62,15 @@ stage dit-7750 dit 7750 7750 6750
 # The decoder alone once more, with extra weight on the ring and shadow around each object (the
 # latents stay as they are; --lr is high because the cosine schedule is already near its end).
 stage ae-decoder-halo ae --decoder-only --steps 8000 --lr 2e-3 --edge-weight 4 --grad-loss 1 --halo-weight 6
+# And 5,000 more decoder-only steps weighting the outer columns too (walls, and zero padding's smear),
+# the last 1,000 with half of each batch from clips with walls; in four restarts as the shipped run
+# went (each --steps sets where its cosine schedule ends, hence the high --lr values).
+dec=(--decoder-only --edge-weight 4 --grad-loss 1)
+stage ae-decoder-border ae "${dec[@]}" --steps 9000 --lr 1e-2 --halo-weight 6 --border-weight 8
+stage ae-decoder-border-2 ae "${dec[@]}" --steps 10000 --lr 2e-2 --halo-weight 10 --border-weight 20
+stage ae-decoder-border-3 ae "${dec[@]}" --steps 12000 --lr 1e-2 --halo-weight 10 --border-weight 20
+stage ae-decoder-walls ae "${dec[@]}" --steps 13000 --lr 3e-2 --halo-weight 10 --border-weight 20 --walls-share 0.5
+# The denoiser on: constant learning rate from 7,750, decaying toward 10% over the last 1,500 steps.
+stage dit-13000 dit 13000 13000 11500
 stage export "$PY" training/export.py --data "$DATA"
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"

@@ -71,10 +71,14 @@ def train(args):
     rng = np.random.default_rng(step)
     ref = reference(args)
     last = min(args.steps, args.until or args.steps)
+    walled = np.array([i for i, m in enumerate(split.meta) if m["description"].get("walls")]) if args.walls_share > 0 else None
     while step < last:
         if step % 200 == 0:
             split = Split(os.path.join(args.data, "train"), partial=True)  # picks up clips still being written
         clip = rng.integers(0, split.n, args.batch)
+        if args.walls_share > 0:  # walls are in one clip in ten: show them more often
+            k = round(args.walls_share * args.batch)
+            clip[:k] = rng.choice(walled, k)
         frame = rng.integers(0, split.t, args.batch)
         x = to_input(split.frames[clip, frame])
         m = torch.from_numpy(np.ascontiguousarray(split.masks[clip, frame])).float().unsqueeze(1) / 255
@@ -147,6 +151,7 @@ if __name__ == "__main__":
     p.add_argument("--edge-weight", type=float, default=0.0, help="extra loss weight on the target's edges")
     p.add_argument("--halo-weight", type=float, default=0.0, help="extra weight within 4 px above/below and 2 px beside objects")
     p.add_argument("--border-weight", type=float, default=0.0, help="extra weight on the 3 outermost columns each side (walls)")
+    p.add_argument("--walls-share", type=float, default=0.0, help="share of each batch drawn from clips with walls")
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of an image-gradient L1 term")
     p.add_argument("--anchor", type=float, default=0.0, help="keep latents near --anchor-from's encoder (fine-tuning)")
     p.add_argument("--anchor-from", default=None, help="checkpoint whose encoder --anchor refers to")
