@@ -71,6 +71,6 @@ stage ae-decoder-border-2 ae "${dec[@]}" --steps 10000 --lr 2e-2 --halo-weight 1
 stage ae-decoder-border-3 ae "${dec[@]}" --steps 12000 --lr 1e-2 --halo-weight 10 --border-weight 20
 stage ae-decoder-walls ae "${dec[@]}" --steps 13000 --lr 3e-2 --halo-weight 10 --border-weight 20 --walls-share 0.5
 # The denoiser on: constant learning rate from 7,750, decaying toward 10% over the last 1,500 steps.
-stage dit-13000 dit 13000 13000 11500
+stage dit-13500 dit 13500 13500 12000
 stage export "$PY" training/export.py --data "$DATA"
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"
