@@ -72,6 +72,8 @@ def train(args):
     ref = reference(args)
     last = min(args.steps, args.until or args.steps)
     walled = np.array([i for i, m in enumerate(split.meta) if m["description"].get("walls")]) if args.walls_share > 0 else None
+    if walled is not None and len(walled) == 0:
+        sys.exit("--walls-share: no training clip has walls")
     while step < last:
         if step % 200 == 0:
             split = Split(os.path.join(args.data, "train"), partial=True)  # picks up clips still being written
