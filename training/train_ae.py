@@ -74,13 +74,14 @@ def train(args):
     walled = np.array([i for i, m in enumerate(split.meta) if m["description"].get("walls")]) if args.walls_share > 0 else None
     if walled is not None and len(walled) == 0:
         sys.exit("--walls-share: no training clip has walls")
+    n_walled = round(args.walls_share * args.batch)
+    edge_cols = args.border_weight * border(split.w, 3) if args.border_weight > 0 else 0
     while step < last:
         if step % 200 == 0:
             split = Split(os.path.join(args.data, "train"), partial=True)  # picks up clips still being written
         clip = rng.integers(0, split.n, args.batch)
-        if args.walls_share > 0:  # walls are in one clip in ten: show them more often
-            k = round(args.walls_share * args.batch)
-            clip[:k] = rng.choice(walled, k)
+        if walled is not None:  # walls are in one clip in ten: show them more often
+            clip[:n_walled] = rng.choice(walled, n_walled)
         frame = rng.integers(0, split.t, args.batch)
         x = to_input(split.frames[clip, frame])
         m = torch.from_numpy(np.ascontiguousarray(split.masks[clip, frame])).float().unsqueeze(1) / 255
@@ -97,8 +98,7 @@ def train(args):
         w = 1 + 12 * F.max_pool2d(m, 3, 1, 1) + args.edge_weight * edges(*gt)
         if args.halo_weight > 0:  # the ring around each object and the shadow under it: no tinted halos
             w = w + args.halo_weight * F.max_pool2d(m, (9, 5), 1, (4, 2))
-        if args.border_weight > 0:  # the outer columns, where the walls stand and zero padding smears
-            w = w + args.border_weight * border(x.shape[-1], 3)
+        w = w + edge_cols  # --border-weight: the outer columns, where the walls stand and zero padding smears
         loss = (w * ((y - x) ** 2 + 0.3 * (y - x).abs())).mean() + 1e-4 * (z ** 2).mean()
         if args.grad_loss > 0:  # match image gradients too: sharp edges, no halos
             loss = loss + args.grad_loss * sum((a - b).abs().mean() for a, b in zip(grads(y), gt))
