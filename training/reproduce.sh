@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run train`: reproduces models/physics-tiny from scratch, stage by stage, as it was trained
-# (about 9 hours on 2 cores; the table in training/README.md has each stage's wall time).
+# (about 11 hours on 2 cores; the table in training/README.md has each stage's wall time).
 #
 # Every stage resumes from its checkpoint and a finished stage is skipped, so stop it at any time and
 # run the same command again to go on — e.g. in the background: `nohup npm run train > train.log &`.
@@ -74,5 +74,7 @@ stage ae-decoder-walls ae "${dec[@]}" --steps 13000 --lr 3e-2 --halo-weight 10 -
 # back to the constant rate for 300 steps and decaying again over 13,800–14,800.
 stage dit-13500 dit 13500 13500 12000
 stage dit-14800 dit 14800 14800 13800
+# Then 5,200 more steps at the constant rate, decaying again over 20,000–21,500.
+stage dit-21500 dit 21500 21500 20000
 stage export "$PY" training/export.py --data "$DATA"
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"
