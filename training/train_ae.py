@@ -75,7 +75,7 @@ def train(args):
     if walled is not None and len(walled) == 0:
         sys.exit("--walls-share: no training clip has walls")
     n_walled = round(args.walls_share * args.batch)
-    edge_cols = args.border_weight * border(split.w, 3) if args.border_weight > 0 else 0
+    border_cols = args.border_weight * border(split.w, 3) if args.border_weight > 0 else 0
     while step < last:
         if step % 200 == 0:
             split = Split(os.path.join(args.data, "train"), partial=True)  # picks up clips still being written
@@ -98,7 +98,7 @@ def train(args):
         w = 1 + 12 * F.max_pool2d(m, 3, 1, 1) + args.edge_weight * edges(*gt)
         if args.halo_weight > 0:  # the ring around each object and the shadow under it: no tinted halos
             w = w + args.halo_weight * F.max_pool2d(m, (9, 5), 1, (4, 2))
-        w = w + edge_cols  # --border-weight: the outer columns, where the walls stand and zero padding smears
+        w = w + border_cols  # --border-weight: the outer columns, where the walls stand and zero padding smears
         loss = (w * ((y - x) ** 2 + 0.3 * (y - x).abs())).mean() + 1e-4 * (z ** 2).mean()
         if args.grad_loss > 0:  # match image gradients too: sharp edges, no halos
             loss = loss + args.grad_loss * sum((a - b).abs().mean() for a, b in zip(grads(y), gt))
