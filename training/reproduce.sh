@@ -31,14 +31,16 @@ dit_step() {
   "$PY" -c 'import sys, torch; print(torch.load(sys.argv[1], map_location="cpu")["step"])' "$RUNS/dit.pt" 2>/dev/null || echo 0
 }
 
-# dit UNTIL STEPS DECAY_FROM: the denoiser in chunks of 1,000 steps, each one exported and scored.
+# dit UNTIL STEPS DECAY_FROM [FLAGS...]: the denoiser in chunks of 1,000 steps, each one exported
+# and scored; FLAGS go to train_dit.py as they are.
 dit() {
   local until=$1 steps=$2 decay=$3 at next
+  shift 3
   at=$(dit_step)
   while ((at < until)); do
     next=$(((at / 1000 + 1) * 1000))
     ((next > until)) && next=$until
-    T2V_THREADS=1 "$PY" training/train_dit.py --data "$DATA" --batch 16 --procs 2 --steps "$steps" --decay-from "$decay" --until "$next"
+    T2V_THREADS=1 "$PY" training/train_dit.py --data "$DATA" --batch 16 --procs 2 --steps "$steps" --decay-from "$decay" --until "$next" "$@"
     "$PY" training/export.py --data "$DATA" --name candidate
     npx tsx training/eval.ts --pack candidate --limit 30 --json "$RUNS/eval-dit-$next.json" --out "$RUNS/eval-dit-$next"
     at=$next

@@ -46,6 +46,15 @@ class Batches:
         self.latents = ((np.load(os.path.join(data, f"latents-{name}.npy")).astype(np.float32) - mean) / std).astype(np.float16)
         # Only the clips that were encoded (the first N of the split) are used.
         self.ids = np.array([tokenizer.encode(p) for p in self.split.prompts[: self.latents.shape[0]]], dtype=np.int64)
+        self.counts = np.array([m["description"]["count"] for m in self.split.meta[: self.latents.shape[0]]])
+
+    def draw(self, rng, size, count_weights):
+        """Clip indices for one batch; count_weights[k] weighs clips with k+1 objects (all equal: uniform)."""
+        n = self.latents.shape[0]
+        if len(set(count_weights)) == 1:
+            return rng.integers(0, n, size)
+        w = np.array(count_weights, dtype=np.float64)[self.counts - 1]
+        return rng.choice(n, size, p=w / w.sum())
 
     def get(self, idx):
         x0 = torch.from_numpy(self.latents[idx].astype(np.float32))
@@ -96,7 +105,7 @@ def train(args, rank=0):
     t_last = time.time()
     last = min(args.steps, args.until or args.steps)
     while step < last:
-        idx = rng.integers(0, data.latents.shape[0], args.batch // world)
+        idx = data.draw(rng, args.batch // world, args.count_weights)
         x0, ids, sim = data.get(idx)
         b = x0.shape[0]
         ids[torch.rand(b) < args.text_drop] = PAD  # prompt dropout, for classifier-free guidance
@@ -173,6 +182,8 @@ if __name__ == "__main__":
     p.add_argument("--text-drop", type=float, default=0.1)
     p.add_argument("--sim-keep", type=float, default=0.4, help="share of steps that see the simulation input")
     p.add_argument("--object-weight", type=float, default=3.0)
+    p.add_argument("--count-weights", type=lambda v: [float(x) for x in v.split(",")], default=[1.0, 1.0, 1.0],
+                   help="sampling weight of clips with 1,2,3 objects, e.g. 1,2,2.5 (default: uniform over clips)")
     p.add_argument("--ckpt-every", type=int, default=250)
     p.add_argument("--snapshot-every", type=int, default=1000)
     p.add_argument("--until", type=int, default=None, help="stop at this step (the schedule still follows --steps)")
