@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listPacks } from "../model/pack.ts";
+import { findPack, listPacks } from "../model/pack.ts";
 import { DEFAULT_PACK, shippedPackNames } from "../model/roots.ts";
 import { DECODER, ENCODER, MODEL, TEXT_ENCODER } from "../sockets.ts";
 import { defineNode, p } from "../types.ts";
@@ -20,7 +20,7 @@ export default defineNode({
   },
   outputs: { MODEL, TEXT_ENCODER, DECODER, ENCODER },
   run: async (ctx, { pack, device, if_unavailable }) => {
-    const found = listPacks(ctx.services.modelRoots).find((p) => p.name === pack || p.dir.endsWith(`/${pack}`));
+    const found = findPack(ctx.services.modelRoots, pack);
     if (!found) {
       const known = listPacks(ctx.services.modelRoots).map((p) => p.name).join(", ") || "none";
       throw new Error(`pack: no model pack named "${pack}" (available: ${known})`);

@@ -1,7 +1,7 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { manifestError, manifestSchema, type Manifest } from "./manifest.ts";
 
@@ -42,7 +42,8 @@ export function listPacks(roots: string[]): PackInfo[] {
   const out: PackInfo[] = [];
   for (const root of roots) {
     if (!existsSync(root)) continue;
-    for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const entries = readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
       const dir = join(root, entry.name);
       if (!entry.isDirectory() || !existsSync(join(dir, "manifest.json"))) continue;
       try {
@@ -54,6 +55,13 @@ export function listPacks(roots: string[]): PackInfo[] {
     }
   }
   return out;
+}
+
+/** The pack a workflow names: its folder name first, then its manifest's name (a copied folder keeps
+ *  the manifest's name, so the folder is what tells the copy from the original). */
+export function findPack(roots: string[], pack: string): PackInfo | undefined {
+  const packs = listPacks(roots);
+  return packs.find((p) => basename(p.dir) === pack) ?? packs.find((p) => p.name === pack);
 }
 
 export interface TokenizedPrompt { ids: BigInt64Array; unknown: string[] }

@@ -6,7 +6,7 @@ import { open, readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { Workflow } from "../../server/engine/workflow.ts";
-import { listPacks } from "../model/pack.ts";
+import { findPack } from "../model/pack.ts";
 import { gifComments, isGif, isPng, isWebp, pngTexts, recordFromXmp, webpChunk, workflowFromTags, WORKFLOW_TAG } from "./containers.ts";
 import { readTags } from "./ffmpeg.ts";
 import type { WorkflowSummary } from "./summarize.ts";
@@ -62,7 +62,7 @@ export function createRecord(o: {
 /** sha256 of the pack's manifest.json, which itself pins every model file by sha256. */
 export function packHash(modelRoots: string[], pack: string | null): string | null {
   if (pack === null) return null;
-  const found = listPacks(modelRoots).find((p) => p.name === pack || path.basename(p.dir) === pack);
+  const found = findPack(modelRoots, pack);
   if (!found) return null;
   return `sha256:${createHash("sha256").update(readFileSync(path.join(found.dir, "manifest.json"))).digest("hex")}`;
 }

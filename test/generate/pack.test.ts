@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { listPacks, readManifest, verifyPack } from "../../nodes/model/pack.ts";
+import { findPack, listPacks, readManifest, verifyPack } from "../../nodes/model/pack.ts";
 import { SHIPPED_MODELS } from "../../nodes/model/roots.ts";
 
 const PACK = join(SHIPPED_MODELS, "physics-tiny");
@@ -34,5 +34,20 @@ describe("the shipped model pack", () => {
     const listed = listPacks([dir]);
     expect(listed).toHaveLength(1);
     expect(listed[0]!.error).toMatch(/latent\.scale/);
+  });
+
+  it("a copied pack folder is found by its folder name, and never stands in for the original", () => {
+    const dir = mkdtempSync(join(tmpdir(), "t2v-pack-"));
+    // "a-copy" sorts first and keeps the manifest's name "physics-tiny", as a folder copied to tweak would.
+    for (const name of ["a-copy", "physics-tiny"]) cpSync(PACK, join(dir, name), { recursive: true });
+    const renamed = join(dir, "z-folder");
+    cpSync(PACK, renamed, { recursive: true });
+    const m = JSON.parse(readFileSync(join(renamed, "manifest.json"), "utf8"));
+    writeFileSync(join(renamed, "manifest.json"), JSON.stringify({ ...m, name: "renamed" }));
+    expect(findPack([dir], "physics-tiny")?.dir).toBe(join(dir, "physics-tiny"));
+    expect(findPack([dir], "a-copy")?.dir).toBe(join(dir, "a-copy"));
+    expect(findPack([dir], "renamed")?.dir).toBe(renamed);
+    expect(findPack([dir], "z-folder")?.dir).toBe(renamed);
+    expect(findPack([dir], "missing")).toBeUndefined();
   });
 });
