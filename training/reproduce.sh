@@ -78,5 +78,9 @@ stage dit-13500 dit 13500 13500 12000
 stage dit-14800 dit 14800 14800 13800
 # Then 5,200 more steps at the constant rate, decaying again over 20,000–21,500.
 stage dit-21500 dit 21500 21500 20000
+# Then 2,500 more at the constant rate, and 5,000 drawing two- and three-object clips more often,
+# decaying over 27,500–29,000.
+stage dit-24000 dit 24000 29000 27500
+stage dit-29000 dit 29000 29000 27500 --count-weights 1,2,2.5
 stage export "$PY" training/export.py --data "$DATA"
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"
