@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { findPack, listPacks } from "../model/pack.ts";
+import { findPack, packChoices } from "../model/pack.ts";
 import { DEFAULT_PACK, shippedPackNames } from "../model/roots.ts";
 import { DECODER, ENCODER, MODEL, TEXT_ENCODER } from "../sockets.ts";
 import { defineNode, p } from "../types.ts";
@@ -22,7 +22,7 @@ export default defineNode({
   run: async (ctx, { pack, device, if_unavailable }) => {
     const found = findPack(ctx.services.modelRoots, pack);
     if (!found) {
-      const known = listPacks(ctx.services.modelRoots).map((p) => p.name).join(", ") || "none";
+      const known = packChoices(ctx.services.modelRoots).join(", ") || "none";
       throw new Error(`pack: no model pack named "${pack}" (available: ${known})`);
     }
     if (found.error) throw new Error(`pack: ${found.error}`);

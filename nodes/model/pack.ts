@@ -1,7 +1,7 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { manifestError, manifestSchema, type Manifest } from "./manifest.ts";
 
@@ -35,7 +35,8 @@ export function verifyPack(dir: string, manifest: Manifest): string[] {
   });
 }
 
-export interface PackInfo { name: string; dir: string; manifest?: Manifest; error?: string }
+/** `folder` is what a workflow names (LoadModel's `pack`); `name` is the manifest's, or the folder's when the manifest is broken. */
+export interface PackInfo { folder: string; name: string; dir: string; manifest?: Manifest; error?: string }
 
 /** Every folder with a manifest.json under the given roots; broken packs are listed with their error. */
 export function listPacks(roots: string[]): PackInfo[] {
@@ -48,9 +49,9 @@ export function listPacks(roots: string[]): PackInfo[] {
       if (!entry.isDirectory() || !existsSync(join(dir, "manifest.json"))) continue;
       try {
         const manifest = readManifest(dir);
-        out.push({ name: manifest.name, dir, manifest });
+        out.push({ folder: entry.name, name: manifest.name, dir, manifest });
       } catch (e) {
-        out.push({ name: entry.name, dir, error: (e as Error).message });
+        out.push({ folder: entry.name, name: entry.name, dir, error: (e as Error).message });
       }
     }
   }
@@ -61,7 +62,12 @@ export function listPacks(roots: string[]): PackInfo[] {
  *  the manifest's name, so the folder is what tells the copy from the original). */
 export function findPack(roots: string[], pack: string): PackInfo | undefined {
   const packs = listPacks(roots);
-  return packs.find((p) => basename(p.dir) === pack) ?? packs.find((p) => p.name === pack);
+  return packs.find((p) => p.folder === pack) ?? packs.find((p) => p.name === pack);
+}
+
+/** What a workflow can name: the folder of every valid pack, once each (the first root wins, as in findPack). */
+export function packChoices(roots: string[]): string[] {
+  return [...new Set(listPacks(roots).filter((p) => p.manifest).map((p) => p.folder))];
 }
 
 export interface TokenizedPrompt { ids: BigInt64Array; unknown: string[] }

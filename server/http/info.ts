@@ -3,7 +3,7 @@ import os from "node:os";
 import { createRequire } from "node:module";
 import { Router } from "express";
 import sharp from "sharp";
-import { listPacks } from "../../nodes/model/pack.ts";
+import { packChoices } from "../../nodes/model/pack.ts";
 import { catalogue, catalogueNode, objectInfoNode, toObjectInfo } from "../engine/index.ts";
 import type { ServerContext } from "./common.ts";
 
@@ -90,7 +90,7 @@ export function infoRoutes(ctx: ServerContext): Router {
   });
   r.get("/models/:folder", (req, res) => {
     if (req.params.folder !== "packs") return void res.status(404).json({ error: { type: "not_found", message: `no model folder "${req.params.folder}" (have: packs)` } });
-    res.json(listPacks(ctx.services.modelRoots).filter((p) => !p.error).map((p) => p.name));
+    res.json(packChoices(ctx.services.modelRoots));
   });
   r.get("/features", (_req, res) => {
     res.json(serverFeatures(ctx.maxUploadBytes));

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findPack, listPacks, readManifest, verifyPack } from "../../nodes/model/pack.ts";
+import { findPack, listPacks, packChoices, readManifest, verifyPack } from "../../nodes/model/pack.ts";
 import { SHIPPED_MODELS } from "../../nodes/model/roots.ts";
 
 const PACK = join(SHIPPED_MODELS, "physics-tiny");
@@ -36,7 +36,7 @@ describe("the shipped model pack", () => {
     expect(listed[0]!.error).toMatch(/latent\.scale/);
   });
 
-  it("a copied pack folder is found by its folder name, and never stands in for the original", () => {
+  it("a copied pack folder is listed and found by its folder name, and never stands in for the original", () => {
     const dir = mkdtempSync(join(tmpdir(), "t2v-pack-"));
     // "a-copy" sorts first and keeps the manifest's name "physics-tiny", as a folder copied to tweak would.
     for (const name of ["a-copy", "physics-tiny"]) cpSync(PACK, join(dir, name), { recursive: true });
@@ -49,5 +49,8 @@ describe("the shipped model pack", () => {
     expect(findPack([dir], "renamed")?.dir).toBe(renamed);
     expect(findPack([dir], "z-folder")?.dir).toBe(renamed);
     expect(findPack([dir], "missing")).toBeUndefined();
+    // What the editor and GET /models/packs offer is what findPack resolves: one entry per folder.
+    expect(packChoices([dir])).toEqual(["a-copy", "physics-tiny", "z-folder"]);
+    for (const choice of packChoices([dir])) expect(findPack([dir], choice)?.folder).toBe(choice);
   });
 });
