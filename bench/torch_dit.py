@@ -42,16 +42,16 @@ def main(a):
     except ImportError as e:
         skip(f"{sys.executable} cannot import {e.name} (apt-get install python3-torch)")
     sys.path.insert(0, os.path.join(ROOT, "training"))
-    from models import DiT
+    from models import DiT, dit_depth
 
     threads = int(os.environ.get("T2V_THREADS", os.cpu_count() or 1))
     torch.set_num_threads(threads)
     where, sd = find_weights(torch)
-    model = DiT()
+    model = DiT(depth=dit_depth(sd))
     try:
         model.load_state_dict({k: v.float() if v.dtype.is_floating_point else v for k, v in sd.items()})
     except RuntimeError as e:
-        skip(f"weights in {where} do not fit training/models.py DiT(): {str(e).splitlines()[0]}")
+        skip(f"weights in {where} do not fit training/models.py DiT: {str(e).splitlines()[0]}")
     model.eval()
 
     with open(os.path.join(a.inputs, "inputs.json")) as f:

@@ -16,7 +16,7 @@ import torch
 sys.path.insert(0, os.path.dirname(__file__))
 from common import CACHE, load, setup_threads  # noqa: E402
 from data import Split  # noqa: E402
-from models import DiT, Decoder, Encoder, TextEncoder  # noqa: E402
+from models import Decoder, DiT, Encoder, TextEncoder, dit_depth  # noqa: E402
 from tok import LENGTH, PAD, UNK, Tokenizer  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -58,7 +58,7 @@ def fit_preview(enc, split, stats, n=64):
 def main(a):
     te_sd, dit_sd, enc_sd, dec_sd, tj, steps = load_weights(a.from_snapshots)
     vocab = len(tj["model"]["vocab"])
-    te, dit, enc, dec = TextEncoder(vocab), DiT(), Encoder(), Decoder()
+    te, dit, enc, dec = TextEncoder(vocab), DiT(depth=dit_depth(dit_sd)), Encoder(), Decoder()
     te.load_state_dict(te_sd); dit.load_state_dict(dit_sd); enc.load_state_dict(enc_sd); dec.load_state_dict(dec_sd)
     for m in (te, dit, enc, dec):
         m.eval()

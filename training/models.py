@@ -176,3 +176,31 @@ class DiT(nn.Module):
         h = h[:, txt.shape[1]:]
         shift, scale = self.final_ada(cond).unsqueeze(1).chunk(2, dim=-1)
         return self.unpatchify(self.final(self.final_norm(h) * (1 + scale) + shift))
+
+
+def dit_depth(sd):
+    """How many blocks a DiT state dict has."""
+    return 1 + max(int(k.split(".")[1]) for k in sd if k.startswith("blocks."))
+
+
+def grow_depth(sd, depth):
+    """Maps a DiT state dict onto a deeper one. The old blocks keep their order, and the new ones
+    are spread between them with their output projections at zero, so each new block starts as the
+    identity and the grown model computes exactly what the old one did. Returns the new state dict
+    and, for each new block index, the old index it came from (None for a new block)."""
+    old = dit_depth(sd)
+    extra = depth - old
+    assert extra >= 0, f"cannot shrink a DiT from {old} to {depth} blocks"
+    origin = []
+    for i in range(old):
+        origin.append(i)
+        origin += [None] * ((i + 1) * extra // old - i * extra // old)
+    fresh = Block(sd["pos"].shape[-1], 6).state_dict()
+    for k in ("attn.out.weight", "attn.out.bias", "mlp.2.weight", "mlp.2.bias"):
+        fresh[k] = torch.zeros_like(fresh[k])
+    out = {k: v for k, v in sd.items() if not k.startswith("blocks.")}
+    for i, o in enumerate(origin):
+        for k, v in fresh.items():
+            out[f"blocks.{i}.{k}"] = sd[f"blocks.{o}.{k}"] if o is not None else v.to(sd["pos"].dtype)
+    return out, origin
+

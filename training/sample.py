@@ -13,7 +13,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 from common import CACHE, load, setup_threads  # noqa: E402
-from models import DiT, Decoder, TextEncoder  # noqa: E402
+from models import Decoder, DiT, TextEncoder, dit_depth  # noqa: E402
 from tok import PAD, LENGTH, Tokenizer  # noqa: E402
 
 
@@ -36,7 +36,7 @@ def sample(te, dit, tok, prompts, steps=20, cfg=3.0, seed=0):
 def main(a):
     ck = load(os.path.join(CACHE, "runs", "dit.pt"))
     tj = ck["tokenizer"]
-    te, dit = TextEncoder(len(tj["model"]["vocab"])), DiT()
+    te, dit = TextEncoder(len(tj["model"]["vocab"])), DiT(depth=dit_depth(ck["ema_dit"]))
     te.load_state_dict(ck["ema_te"]); dit.load_state_dict(ck["ema_dit"])
     te.eval(); dit.eval()
     ae = load(os.path.join(CACHE, "runs", "ae.pt"))

@@ -17,15 +17,37 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(__file__))
 from common import CACHE, EMA, Log, load, save, setup_threads  # noqa: E402
 from data import Split  # noqa: E402
-from models import DiT, TextEncoder  # noqa: E402
+from models import DiT, TextEncoder, dit_depth, grow_depth  # noqa: E402
 from tok import PAD, Tokenizer, build_tokenizer_json  # noqa: E402
 
 HERE = os.path.dirname(__file__)
 SNAPSHOTS = os.path.join(HERE, "snapshots")
 
 
-def build(vocab):
-    return TextEncoder(vocab), DiT()
+def build(vocab, depth=8):
+    return TextEncoder(vocab), DiT(depth=depth)
+
+
+def grow(ck, te, depth):
+    """A checkpoint of a shallower DiT, made deeper in place (see models.grow_depth). The Adam state
+    follows each old parameter to its new place; the new blocks start with none."""
+    old = dit_depth(ck["dit"])
+    names = lambda d: [f"te.{n}" for n, _ in te.named_parameters()] + [f"dit.{n}" for n, _ in DiT(depth=d).named_parameters()]  # noqa: E731
+    ck["dit"], origin = grow_depth(ck["dit"], depth)
+    ck["ema_dit"], _ = grow_depth(ck["ema_dit"], depth)
+    where = {n: i for i, n in enumerate(names(old))}
+    state, opt = {}, ck["opt"]
+    for i, n in enumerate(names(depth)):
+        if n.startswith("dit.blocks."):
+            _, _, b, rest = n.split(".", 3)
+            if origin[int(b)] is None:
+                continue
+            n = f"dit.blocks.{origin[int(b)]}.{rest}"
+        if where[n] in opt["state"]:
+            state[i] = opt["state"][where[n]]
+    opt["state"] = state
+    opt["param_groups"][0]["params"] = list(range(len(names(depth))))
+    print(f"grew the DiT from {old} to {depth} blocks (new at {[i for i, o in enumerate(origin) if o is None]})", flush=True)
 
 
 def load_tokenizer(data):
@@ -84,12 +106,15 @@ def train(args, rank=0):
     run = os.path.join(CACHE, "runs")
     os.makedirs(run, exist_ok=True)
     ckpt_path = os.path.join(run, "dit.pt")
+    ck = load(ckpt_path)
+    depth = args.depth or (dit_depth(ck["dit"]) if ck else 8)
     torch.manual_seed(0)  # every process builds the same initial weights
-    te, dit = build(len(tj["model"]["vocab"]))
+    te, dit = build(len(tj["model"]["vocab"]), depth)
+    if ck and dit_depth(ck["dit"]) < depth:
+        grow(ck, te, depth)
     params = list(te.parameters()) + list(dit.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     step, wall = 0, 0.0
-    ck = load(ckpt_path)
     ema_te, ema_dit = EMA(te, args.ema), EMA(dit, args.ema)
     if ck:
         te.load_state_dict(ck["te"]); dit.load_state_dict(ck["dit"]); opt.load_state_dict(ck["opt"])
@@ -184,6 +209,7 @@ if __name__ == "__main__":
     p.add_argument("--object-weight", type=float, default=3.0)
     p.add_argument("--count-weights", type=lambda v: [float(x) for x in v.split(",")], default=[1.0, 1.0, 1.0],
                    help="sampling weight of clips with 1,2,3 objects, e.g. 1,2,2.5 (default: uniform over clips)")
+    p.add_argument("--depth", type=int, default=None, help="DiT blocks (default: the checkpoint's, or 8); more than the checkpoint has grows it")
     p.add_argument("--ckpt-every", type=int, default=250)
     p.add_argument("--snapshot-every", type=int, default=1000)
     p.add_argument("--until", type=int, default=None, help="stop at this step (the schedule still follows --steps)")
