@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run train`: reproduces models/physics-tiny from scratch, stage by stage, as it was trained
-# (about 13 hours on 2 cores; the table in training/README.md has each stage's wall time).
+# (about 15 hours on 2 cores; the table in training/README.md has each stage's wall time).
 #
 # Every stage resumes from its checkpoint and a finished stage is skipped, so stop it at any time and
 # run the same command again to go on — e.g. in the background: `nohup npm run train > train.log &`.
@@ -82,5 +82,8 @@ stage dit-21500 dit 21500 21500 20000
 # decaying over 27,500–29,000.
 stage dit-24000 dit 24000 29000 27500
 stage dit-29000 dit 29000 29000 27500 --count-weights 1,2,2.5
+# Then grown from 8 to 12 blocks (the new ones start as the identity) and 4,500 more steps with the
+# same weights, decaying over 32,000–33,500.
+stage dit-33500 dit 33500 33500 32000 --count-weights 1,2,2.5 --depth 12
 stage export "$PY" training/export.py --data "$DATA"
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"
