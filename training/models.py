@@ -187,7 +187,7 @@ def grow_depth(sd, depth):
     """Maps a DiT state dict onto a deeper one. The old blocks keep their order, and the new ones
     are spread between them with their output projections at zero, so each new block starts as the
     identity and the grown model computes exactly what the old one did. Returns the new state dict
-    and, for each new block index, the old index it came from (None for a new block)."""
+    and, for each of its keys, the old key it was copied from (None for a new block's weights)."""
     old = dit_depth(sd)
     extra = depth - old
     assert extra >= 0, f"cannot shrink a DiT from {old} to {depth} blocks"
@@ -195,12 +195,12 @@ def grow_depth(sd, depth):
     for i in range(old):
         origin.append(i)
         origin += [None] * ((i + 1) * extra // old - i * extra // old)
-    fresh = Block(sd["pos"].shape[-1], 6).state_dict()
+    fresh = Block(sd["pos"].shape[-1], 1).state_dict()  # the head count does not shape the weights
     for k in ("attn.out.weight", "attn.out.bias", "mlp.2.weight", "mlp.2.bias"):
         fresh[k] = torch.zeros_like(fresh[k])
-    out = {k: v for k, v in sd.items() if not k.startswith("blocks.")}
+    source = {k: k for k in sd if not k.startswith("blocks.")}
     for i, o in enumerate(origin):
-        for k, v in fresh.items():
-            out[f"blocks.{i}.{k}"] = sd[f"blocks.{o}.{k}"] if o is not None else v.to(sd["pos"].dtype)
-    return out, origin
-
+        for k in fresh:
+            source[f"blocks.{i}.{k}"] = None if o is None else f"blocks.{o}.{k}"
+    out = {k: sd[src] if src else fresh[k.split(".", 2)[2]].to(sd["pos"].dtype) for k, src in source.items()}
+    return out, source

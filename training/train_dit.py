@@ -24,30 +24,25 @@ HERE = os.path.dirname(__file__)
 SNAPSHOTS = os.path.join(HERE, "snapshots")
 
 
-def build(vocab, depth=8):
+def build(vocab, depth):
     return TextEncoder(vocab), DiT(depth=depth)
 
 
-def grow(ck, te, depth):
-    """A checkpoint of a shallower DiT, made deeper in place (see models.grow_depth). The Adam state
-    follows each old parameter to its new place; the new blocks start with none."""
-    old = dit_depth(ck["dit"])
-    names = lambda d: [f"te.{n}" for n, _ in te.named_parameters()] + [f"dit.{n}" for n, _ in DiT(depth=d).named_parameters()]  # noqa: E731
-    ck["dit"], origin = grow_depth(ck["dit"], depth)
+def grow(ck, te, dit):
+    """A checkpoint of a shallower DiT, made as deep as `dit` in place (see models.grow_depth). The
+    Adam state follows each old parameter to its new place; the new blocks start with none."""
+    old, depth = dit_depth(ck["dit"]), len(dit.blocks)
+    ck["dit"], source = grow_depth(ck["dit"], depth)
     ck["ema_dit"], _ = grow_depth(ck["ema_dit"], depth)
-    where = {n: i for i, n in enumerate(names(old))}
-    state, opt = {}, ck["opt"]
-    for i, n in enumerate(names(depth)):
-        if n.startswith("dit.blocks."):
-            _, _, b, rest = n.split(".", 3)
-            if origin[int(b)] is None:
-                continue
-            n = f"dit.blocks.{origin[int(b)]}.{rest}"
-        if where[n] in opt["state"]:
-            state[i] = opt["state"][where[n]]
-    opt["state"] = state
-    opt["param_groups"][0]["params"] = list(range(len(names(depth))))
-    print(f"grew the DiT from {old} to {depth} blocks (new at {[i for i, o in enumerate(origin) if o is None]})", flush=True)
+    te_names = [f"te.{n}" for n, _ in te.named_parameters()]
+    where = {n: i for i, n in enumerate(te_names + [f"dit.{n}" for n, _ in DiT(depth=old).named_parameters()])}
+    # for each parameter of the grown pair, in optimizer order, the old parameter it came from
+    sources = te_names + [source[n] and f"dit.{source[n]}" for n, _ in dit.named_parameters()]
+    opt = ck["opt"]
+    opt["state"] = {i: opt["state"][where[src]] for i, src in enumerate(sources) if src and where[src] in opt["state"]}
+    opt["param_groups"][0]["params"] = list(range(len(sources)))
+    added = sorted({int(k.split(".")[1]) for k, src in source.items() if src is None})
+    print(f"grew the DiT from {old} to {depth} blocks (new at {added})", flush=True)
 
 
 def load_tokenizer(data):
@@ -107,11 +102,14 @@ def train(args, rank=0):
     os.makedirs(run, exist_ok=True)
     ckpt_path = os.path.join(run, "dit.pt")
     ck = load(ckpt_path)
-    depth = args.depth or (dit_depth(ck["dit"]) if ck else 8)
+    have = dit_depth(ck["dit"]) if ck else 8
+    depth = args.depth or have
+    if depth < have:
+        sys.exit(f"--depth {depth}: the checkpoint {ckpt_path} has {have} blocks, and a DiT cannot be made shallower")
     torch.manual_seed(0)  # every process builds the same initial weights
     te, dit = build(len(tj["model"]["vocab"]), depth)
-    if ck and dit_depth(ck["dit"]) < depth:
-        grow(ck, te, depth)
+    if ck and have < depth:
+        grow(ck, te, dit)
     params = list(te.parameters()) + list(dit.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     step, wall = 0, 0.0
