@@ -6,6 +6,7 @@ import time
 import torch
 
 CACHE = os.environ.get("T2V_CACHE", os.path.join(os.path.dirname(__file__), "..", "..", "t2v-cache"))
+SNAPSHOTS = os.path.join(os.path.dirname(__file__), "snapshots")
 
 
 def setup_threads():
@@ -20,6 +21,16 @@ def save(path, **state):
 
 def load(path):
     return torch.load(path, map_location="cpu") if os.path.exists(path) else None
+
+
+def load_snapshot(name):
+    """A committed weights-only snapshot (training/snapshots/NAME), its fp16 tensors back in fp32."""
+    path = os.path.join(SNAPSHOTS, name)
+    if not os.path.exists(path):
+        raise SystemExit(f"no snapshot at {path}")
+    snap = torch.load(path, map_location="cpu")
+    f32 = lambda sd: {k: v.float() if v.dtype.is_floating_point else v for k, v in sd.items()}  # noqa: E731
+    return {k: f32(v) if isinstance(v, dict) and k != "tokenizer" else v for k, v in snap.items()}
 
 
 class EMA:

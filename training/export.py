@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import CACHE, load, setup_threads  # noqa: E402
+from common import CACHE, load, load_snapshot, setup_threads  # noqa: E402
 from data import Split  # noqa: E402
 from models import Decoder, DiT, Encoder, TextEncoder, dit_depth  # noqa: E402
 from tok import LENGTH, PAD, UNK, Tokenizer  # noqa: E402
@@ -25,11 +25,9 @@ OPSET = 16  # opset 17 exports affine-free LayerNorm in a form the ONNX checker 
 
 
 def load_weights(from_snapshots):
-    f32 = lambda sd: {k: v.float() if v.dtype.is_floating_point else v for k, v in sd.items()}  # noqa: E731
     if from_snapshots:
-        d = torch.load(os.path.join(HERE, "snapshots", "dit-ema.fp16.pt"))
-        a = torch.load(os.path.join(HERE, "snapshots", "ae.fp16.pt"))
-        return f32(d["te"]), f32(d["dit"]), f32(a["enc"]), f32(a["dec"]), d["tokenizer"], {"dit_steps": d["step"], "dit_wall_s": d["wall"], "ae_steps": a["step"]}
+        d, a = load_snapshot("dit-ema.fp16.pt"), load_snapshot("ae.fp16.pt")
+        return d["te"], d["dit"], a["enc"], a["dec"], d["tokenizer"], {"dit_steps": d["step"], "dit_wall_s": d["wall"], "ae_steps": a["step"]}
     d = load(os.path.join(CACHE, "runs", "dit.pt"))
     a = load(os.path.join(CACHE, "runs", "ae.pt"))
     return d["ema_te"], d["ema_dit"], a["enc"], a["dec"], d["tokenizer"], {"dit_steps": d["step"], "dit_wall_s": d["wall"], "ae_steps": a["step"]}

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import CACHE, Log, load, save, setup_threads  # noqa: E402
+from common import CACHE, Log, load, load_snapshot, save, setup_threads  # noqa: E402
 from data import Split  # noqa: E402
 from models import Decoder, Encoder  # noqa: E402
 
@@ -51,6 +51,16 @@ def reference(args):
     return ref
 
 
+def checkpoint(path, from_snapshot):
+    """The run's checkpoint; with from_snapshot and none yet, the committed snapshot's weights (no
+    optimizer state), so a fresh machine can encode or go on training."""
+    ck = load(path)
+    if ck is None and from_snapshot:
+        ck = load_snapshot("ae.fp16.pt")
+        print(f"starting from training/snapshots/ae.fp16.pt (step {ck['step']})", flush=True)
+    return ck
+
+
 def train(args):
     split = Split(os.path.join(args.data, "train"), partial=True)
     run = os.path.join(CACHE, "runs")
@@ -62,10 +72,10 @@ def train(args):
     params = list(dec.parameters()) if args.decoder_only else list(enc.parameters()) + list(dec.parameters())
     opt = torch.optim.Adam(params, lr=args.lr)
     step = 0
-    ck = load(ckpt_path)
+    ck = checkpoint(ckpt_path, args.from_snapshot)
     if ck:
         enc.load_state_dict(ck["enc"]); dec.load_state_dict(ck["dec"]); step = ck["step"]
-        if ck.get("decoder_only", False) == args.decoder_only:
+        if "opt" in ck and ck.get("decoder_only", False) == args.decoder_only:
             opt.load_state_dict(ck["opt"])
     log = Log(os.path.join(run, "ae.log.jsonl"))
     rng = np.random.default_rng(step)
@@ -159,6 +169,7 @@ if __name__ == "__main__":
     p.add_argument("--anchor-from", default=None, help="checkpoint whose encoder --anchor refers to")
     p.add_argument("--until", type=int, default=None, help="stop at this step (the schedule still follows --steps)")
     p.add_argument("--encode-only", action="store_true")
+    p.add_argument("--from-snapshot", action="store_true", help="with no checkpoint yet, start from training/snapshots/ae.fp16.pt")
     p.add_argument("--decoder-only", action="store_true", help="train the decoder alone (latents stay valid)")
     p.add_argument("--encode-limit", type=int, default=12000, help="clips per split to encode (encoding costs ~3 ms a frame; 0: do not encode)")
     a = p.parse_args()
@@ -167,7 +178,9 @@ if __name__ == "__main__":
     setup_threads()
     torch.manual_seed(0)
     if a.encode_only:
-        ck = load(os.path.join(CACHE, "runs", "ae.pt"))
+        ck = checkpoint(os.path.join(CACHE, "runs", "ae.pt"), a.from_snapshot)
+        if ck is None:
+            sys.exit(f"--encode-only: no checkpoint in {CACHE}/runs (add --from-snapshot to use the committed one)")
         e = Encoder(); e.load_state_dict(ck["enc"])
     else:
         e, _ = train(a)

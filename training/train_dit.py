@@ -15,13 +15,11 @@ import torch.distributed as dist
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import CACHE, EMA, Log, load, save, setup_threads  # noqa: E402
+from common import CACHE, EMA, SNAPSHOTS, Log, load, load_snapshot, save, setup_threads  # noqa: E402
 from data import Split  # noqa: E402
 from models import DiT, TextEncoder, dit_depth, grow_depth  # noqa: E402
 from tok import PAD, Tokenizer, build_tokenizer_json  # noqa: E402
 
-HERE = os.path.dirname(__file__)
-SNAPSHOTS = os.path.join(HERE, "snapshots")
 
 
 def build(vocab, depth):
@@ -38,11 +36,25 @@ def grow(ck, te, dit):
     where = {n: i for i, n in enumerate(te_names + [f"dit.{n}" for n, _ in DiT(depth=old).named_parameters()])}
     # for each parameter of the grown pair, in optimizer order, the old parameter it came from
     sources = te_names + [source[n] and f"dit.{source[n]}" for n, _ in dit.named_parameters()]
-    opt = ck["opt"]
-    opt["state"] = {i: opt["state"][where[src]] for i, src in enumerate(sources) if src and where[src] in opt["state"]}
-    opt["param_groups"][0]["params"] = list(range(len(sources)))
+    opt = ck.get("opt")
+    if opt:
+        opt["state"] = {i: opt["state"][where[src]] for i, src in enumerate(sources) if src and where[src] in opt["state"]}
+        opt["param_groups"][0]["params"] = list(range(len(sources)))
     added = sorted({int(k.split(".")[1]) for k, src in source.items() if src is None})
     print(f"grew the DiT from {old} to {depth} blocks (new at {added})", flush=True)
+
+
+def from_snapshot(tj, lead):
+    """A run started on a fresh machine from the committed EMA snapshot: its weights become both the
+    model and the EMA, the step count goes on from the snapshot's, and the optimizer starts empty
+    (so the learning rate warms up again, see learning_rate)."""
+    snap = load_snapshot("dit-ema.fp16.pt")
+    if snap["tokenizer"] != tj:
+        sys.exit("--from-snapshot: the snapshot's tokenizer differs from the one built from --data's words.json")
+    if lead:
+        print(f"starting from training/snapshots/dit-ema.fp16.pt (step {snap['step']}), optimizer state fresh", flush=True)
+    return {"te": snap["te"], "dit": snap["dit"], "ema_te": dict(snap["te"]), "ema_dit": dict(snap["dit"]),
+            "step": snap["step"], "wall": snap["wall"], "warm_from": snap["step"]}
 
 
 def load_tokenizer(data):
@@ -102,6 +114,8 @@ def train(args, rank=0):
     os.makedirs(run, exist_ok=True)
     ckpt_path = os.path.join(run, "dit.pt")
     ck = load(ckpt_path)
+    if ck is None and args.from_snapshot:
+        ck = from_snapshot(tj, rank == 0)
     have = dit_depth(ck["dit"]) if ck else 8
     depth = args.depth or have
     if depth < have:
@@ -112,12 +126,15 @@ def train(args, rank=0):
         grow(ck, te, dit)
     params = list(te.parameters()) + list(dit.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
-    step, wall = 0, 0.0
+    step, wall, warm_from = 0, 0.0, 0
     ema_te, ema_dit = EMA(te, args.ema), EMA(dit, args.ema)
     if ck:
-        te.load_state_dict(ck["te"]); dit.load_state_dict(ck["dit"]); opt.load_state_dict(ck["opt"])
-        ema_te.shadow, ema_dit.shadow = ck["ema_te"], ck["ema_dit"]
-        step, wall = ck["step"], ck.get("wall", 0.0)
+        te.load_state_dict(ck["te"]); dit.load_state_dict(ck["dit"])
+        if "opt" in ck:
+            opt.load_state_dict(ck["opt"])
+        ema_te.shadow = {k: v.clone() for k, v in ck["ema_te"].items()}
+        ema_dit.shadow = {k: v.clone() for k, v in ck["ema_dit"].items()}
+        step, wall, warm_from = ck["step"], ck.get("wall", 0.0), ck.get("warm_from", 0)
     lead = rank == 0  # the process that logs, keeps the EMA and writes checkpoints
     if lead:
         print(f"params: text {sum(p.numel() for p in te.parameters())/1e6:.2f}M dit {sum(p.numel() for p in dit.parameters())/1e6:.2f}M, from step {step}, {world} process(es)", flush=True)
@@ -140,7 +157,7 @@ def train(args, rank=0):
         v = dit(xt, t, te(ids), sim, flag)
         cover = F.max_pool2d(sim, 8).unsqueeze(1)  # [B,1,T,8,8]: object cells get more weight
         loss = ((1 + args.object_weight * cover) * (v - (noise - x0)) ** 2).mean()
-        lr = learning_rate(args, step)
+        lr = learning_rate(args, step, warm_from)
         for g in opt.param_groups:
             g["lr"] = lr
         opt.zero_grad()
@@ -158,7 +175,7 @@ def train(args, rank=0):
         if step % 25 == 0:
             log(stage="dit", step=step, loss=round(shown.item(), 4), grad=round(gn.item(), 3), lr=lr, train_wall_s=round(wall))
         if step % args.ckpt_every == 0 or step == last:
-            save(ckpt_path, te=te.state_dict(), dit=dit.state_dict(), opt=opt.state_dict(), ema_te=ema_te.shadow, ema_dit=ema_dit.shadow, step=step, wall=wall, tokenizer=tj)
+            save(ckpt_path, te=te.state_dict(), dit=dit.state_dict(), opt=opt.state_dict(), ema_te=ema_te.shadow, ema_dit=ema_dit.shadow, step=step, wall=wall, warm_from=warm_from, tokenizer=tj)
         if step % args.snapshot_every == 0 or step == last:
             snapshot(ema_te.shadow, ema_dit.shadow, step, wall, tj)
 
@@ -174,9 +191,10 @@ def worker(rank, args):
         dist.destroy_process_group()
 
 
-def learning_rate(args, step):
-    """Warm-up over 300 steps, then constant; with --decay-from, linear decay to lr*lr_floor at --steps."""
-    lr = args.lr * min(1.0, (step + 1) / 300)
+def learning_rate(args, step, warm_from=0):
+    """Warm-up over 300 steps from warm_from (where the optimizer state began), then constant; with
+    --decay-from, linear decay to lr*lr_floor at --steps."""
+    lr = args.lr * min(1.0, (step - warm_from + 1) / 300)
     if args.decay_from is not None and step >= args.decay_from:
         frac = min(1.0, (step - args.decay_from) / max(1, args.steps - args.decay_from))
         lr *= 1 - (1 - args.lr_floor) * frac
@@ -208,6 +226,7 @@ if __name__ == "__main__":
     p.add_argument("--count-weights", type=lambda v: [float(x) for x in v.split(",")], default=[1.0, 1.0, 1.0],
                    help="sampling weight of clips with 1,2,3 objects, e.g. 1,2,2.5 (default: uniform over clips)")
     p.add_argument("--depth", type=int, default=None, help="DiT blocks (default: the checkpoint's, or 8); more than the checkpoint has grows it")
+    p.add_argument("--from-snapshot", action="store_true", help="with no checkpoint yet, start from training/snapshots/dit-ema.fp16.pt")
     p.add_argument("--ckpt-every", type=int, default=250)
     p.add_argument("--snapshot-every", type=int, default=1000)
     p.add_argument("--until", type=int, default=None, help="stop at this step (the schedule still follows --steps)")
