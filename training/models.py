@@ -183,6 +183,9 @@ def dit_depth(sd):
     return 1 + max(int(k.split(".")[1]) for k in sd if k.startswith("blocks."))
 
 
+ZEROED = ("attn.out.weight", "attn.out.bias", "mlp.2.weight", "mlp.2.bias")  # a new block's outputs: it starts as the identity
+
+
 def grow_depth(sd, depth):
     """Maps a DiT state dict onto a deeper one. The old blocks keep their order, and the new ones
     are spread between them with their output projections at zero, so each new block starts as the
@@ -195,12 +198,17 @@ def grow_depth(sd, depth):
     for i in range(old):
         origin.append(i)
         origin += [None] * ((i + 1) * extra // old - i * extra // old)
-    fresh = Block(sd["pos"].shape[-1], 1).state_dict()  # the head count does not shape the weights
-    for k in ("attn.out.weight", "attn.out.bias", "mlp.2.weight", "mlp.2.bias"):
-        fresh[k] = torch.zeros_like(fresh[k])
+    names = list(Block(sd["pos"].shape[-1], 1).state_dict())  # the head count does not shape the weights
     source = {k: k for k in sd if not k.startswith("blocks.")}
+    out = {k: sd[k] for k in source}
     for i, o in enumerate(origin):
-        for k in fresh:
-            source[f"blocks.{i}.{k}"] = None if o is None else f"blocks.{o}.{k}"
-    out = {k: sd[src] if src else fresh[k.split(".", 2)[2]].to(sd["pos"].dtype) for k, src in source.items()}
+        # Each new block gets tensors of its own and its own random start: shared tensors would tie
+        # the blocks' EMA copies together (one tensor updated once per block every step).
+        new = None if o is not None else Block(sd["pos"].shape[-1], 1).state_dict()
+        for k in names:
+            source[f"blocks.{i}.{k}"] = None if new is not None else f"blocks.{o}.{k}"
+            if new is None:
+                out[f"blocks.{i}.{k}"] = sd[f"blocks.{o}.{k}"]
+            else:
+                out[f"blocks.{i}.{k}"] = (torch.zeros_like(new[k]) if k in ZEROED else new[k].clone()).to(sd["pos"].dtype)
     return out, source

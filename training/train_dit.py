@@ -31,7 +31,9 @@ def grow(ck, te, dit):
     Adam state follows each old parameter to its new place; the new blocks start with none."""
     old, depth = dit_depth(ck["dit"]), len(dit.blocks)
     ck["dit"], source = grow_depth(ck["dit"], depth)
-    ck["ema_dit"], _ = grow_depth(ck["ema_dit"], depth)
+    ema, _ = grow_depth(ck["ema_dit"], depth)
+    # the EMA's new blocks start as the trained model's, each a tensor of its own
+    ck["ema_dit"] = {k: v if source[k] else ck["dit"][k].clone() for k, v in ema.items()}
     te_names = [f"te.{n}" for n, _ in te.named_parameters()]
     where = {n: i for i, n in enumerate(te_names + [f"dit.{n}" for n, _ in DiT(depth=old).named_parameters()])}
     # for each parameter of the grown pair, in optimizer order, the old parameter it came from
