@@ -1,7 +1,7 @@
 """Stage 3: export the trained pack to models/<name>/ as ONNX + tokenizer.json + manifest.json,
 then check onnxruntime's outputs against PyTorch's (through onnxruntime-node).
 
-/usr/bin/python3 training/export.py --data DIR [--from-snapshots] [--name physics-tiny]
+/usr/bin/python3 training/export.py --data DIR [--from-snapshots] [--name physics-tiny] [--average-with CKPT]
 """
 import argparse
 import hashlib
@@ -33,6 +33,19 @@ def load_weights(from_snapshots):
     return d["ema_te"], d["ema_dit"], a["enc"], a["dec"], d["tokenizer"], {"dit_steps": d["step"], "dit_wall_s": d["wall"], "ae_steps": a["step"]}
 
 
+def average_with(te_sd, dit_sd, steps, path):
+    """The mean of these EMA weights and another checkpoint's (a full one or a snapshot) of the same
+    run: weight averaging along one training run, which scored better than either end (README)."""
+    other = load(path)
+    if other is None:
+        sys.exit(f"--average-with: no checkpoint at {path}")
+    o_te, o_dit = (other["ema_te"], other["ema_dit"]) if "ema_dit" in other else (other["te"], other["dit"])
+    if set(o_dit) != set(dit_sd) or any(o_dit[k].shape != v.shape for k, v in dit_sd.items()):
+        sys.exit(f"--average-with: {path} is not the same DiT (depth {dit_depth(o_dit)} against {dit_depth(dit_sd)})")
+    mean = lambda a, b: {k: (v.float() + b[k].float()) / 2 if v.dtype.is_floating_point else v for k, v in a.items()}  # noqa: E731
+    return mean(te_sd, o_te), mean(dit_sd, o_dit), {**steps, "dit_averaged_with_step": other["step"]}
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -55,6 +68,8 @@ def fit_preview(enc, split, stats, n=64):
 
 def main(a):
     te_sd, dit_sd, enc_sd, dec_sd, tj, steps = load_weights(a.from_snapshots)
+    if a.average_with:
+        te_sd, dit_sd, steps = average_with(te_sd, dit_sd, steps, a.average_with)
     vocab = len(tj["model"]["vocab"])
     te, dit, enc, dec = TextEncoder(vocab), DiT(depth=dit_depth(dit_sd)), Encoder(), Decoder()
     te.load_state_dict(te_sd); dit.load_state_dict(dit_sd); enc.load_state_dict(enc_sd); dec.load_state_dict(dec_sd)
@@ -152,5 +167,6 @@ if __name__ == "__main__":
     p.add_argument("--data", required=True)
     p.add_argument("--name", default="physics-tiny")
     p.add_argument("--from-snapshots", action="store_true")
+    p.add_argument("--average-with", help="checkpoint or snapshot of the same run whose EMA weights are averaged in")
     setup_threads()
     main(p.parse_args())

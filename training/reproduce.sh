@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run train`: reproduces models/physics-tiny from scratch, stage by stage, as it was trained
-# (about 15 hours on 2 cores; the table in training/README.md has each stage's wall time).
+# (about 17 hours on 2 cores; the table in training/README.md has each stage's wall time).
 #
 # Every stage resumes from its checkpoint and a finished stage is skipped, so stop it at any time and
 # run the same command again to go on — e.g. in the background: `nohup npm run train > train.log &`.
@@ -85,5 +85,10 @@ stage dit-29000 dit 29000 29000 27500 --count-weights 1,2,2.5
 # Then grown from 8 to 12 blocks (the new ones start as the identity) and 4,500 more steps with the
 # same weights, decaying over 32,000–33,500.
 stage dit-33500 dit 33500 33500 32000 --count-weights 1,2,2.5 --depth 12
-stage export "$PY" training/export.py --data "$DATA"
+# Then 7,500 more at the constant rate, decaying over 39,000–41,000; the shipped weights are the mean
+# of the EMA weights at 33,500 and 41,000. (The shipped run restarted at 33,500 from the committed
+# fp16 snapshot, with a fresh optimizer; here the optimizer state carries on.)
+stage keep-33500 cp "$RUNS/dit.pt" "$RUNS/dit-33500.pt"
+stage dit-41000 dit 41000 41000 39000 --count-weights 1,2,2.5
+stage export "$PY" training/export.py --data "$DATA" --average-with "$RUNS/dit-33500.pt"
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"
