@@ -35,7 +35,7 @@ def load_weights(from_snapshots):
 
 def average_with(te_sd, dit_sd, steps, path):
     """The mean of these EMA weights and another checkpoint's (a full one or a snapshot) of the same
-    run: weight averaging along one training run, which scored better than either end (README)."""
+    run: weight averaging along one training run (what it scored: training/README.md)."""
     other = load(path)
     if other is None:
         sys.exit(f"--average-with: no checkpoint at {path}")

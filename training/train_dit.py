@@ -21,7 +21,6 @@ from models import DiT, TextEncoder, dit_depth, grow_depth  # noqa: E402
 from tok import PAD, Tokenizer, build_tokenizer_json  # noqa: E402
 
 
-
 def build(vocab, depth):
     return TextEncoder(vocab), DiT(depth=depth)
 
