@@ -202,13 +202,15 @@ def grow_depth(sd, depth):
     source = {k: k for k in sd if not k.startswith("blocks.")}
     out = {k: sd[k] for k in source}
     for i, o in enumerate(origin):
-        # Each new block gets tensors of its own and its own random start: shared tensors would tie
-        # the blocks' EMA copies together (one tensor updated once per block every step).
-        new = None if o is not None else Block(sd["pos"].shape[-1], 1).state_dict()
-        for k in names:
-            source[f"blocks.{i}.{k}"] = None if new is not None else f"blocks.{o}.{k}"
-            if new is None:
+        if o is not None:
+            for k in names:
+                source[f"blocks.{i}.{k}"] = f"blocks.{o}.{k}"
                 out[f"blocks.{i}.{k}"] = sd[f"blocks.{o}.{k}"]
-            else:
-                out[f"blocks.{i}.{k}"] = (torch.zeros_like(new[k]) if k in ZEROED else new[k].clone()).to(sd["pos"].dtype)
+            continue
+        # A new block gets tensors of its own and its own random start: shared tensors would tie the
+        # blocks' EMA copies together (one tensor updated once per block every step).
+        new = Block(sd["pos"].shape[-1], 1).state_dict()
+        for k in names:
+            source[f"blocks.{i}.{k}"] = None
+            out[f"blocks.{i}.{k}"] = (torch.zeros_like(new[k]) if k in ZEROED else new[k].clone()).to(sd["pos"].dtype)
     return out, source

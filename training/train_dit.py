@@ -54,7 +54,8 @@ def from_snapshot(tj, lead):
         sys.exit("--from-snapshot: the snapshot's tokenizer differs from the one built from --data's words.json")
     if lead:
         print(f"starting from training/snapshots/dit-ema.fp16.pt (step {snap['step']}), optimizer state fresh", flush=True)
-    return {"te": snap["te"], "dit": snap["dit"], "ema_te": dict(snap["te"]), "ema_dit": dict(snap["dit"]),
+    # the same tensors serve as model and EMA: train() loads the one and clones the other
+    return {"te": snap["te"], "dit": snap["dit"], "ema_te": snap["te"], "ema_dit": snap["dit"],
             "step": snap["step"], "wall": snap["wall"], "warm_from": snap["step"]}
 
 
@@ -114,9 +115,10 @@ def train(args, rank=0):
     run = os.path.join(CACHE, "runs")
     os.makedirs(run, exist_ok=True)
     ckpt_path = os.path.join(run, "dit.pt")
+    lead = rank == 0  # the process that logs, keeps the EMA and writes checkpoints
     ck = load(ckpt_path)
     if ck is None and args.from_snapshot:
-        ck = from_snapshot(tj, rank == 0)
+        ck = from_snapshot(tj, lead)
     have = dit_depth(ck["dit"]) if ck else 8
     depth = args.depth or have
     if depth < have:
@@ -136,7 +138,6 @@ def train(args, rank=0):
         ema_te.shadow = {k: v.clone() for k, v in ck["ema_te"].items()}
         ema_dit.shadow = {k: v.clone() for k, v in ck["ema_dit"].items()}
         step, wall, warm_from = ck["step"], ck.get("wall", 0.0), ck.get("warm_from", 0)
-    lead = rank == 0  # the process that logs, keeps the EMA and writes checkpoints
     if lead:
         print(f"params: text {sum(p.numel() for p in te.parameters())/1e6:.2f}M dit {sum(p.numel() for p in dit.parameters())/1e6:.2f}M, from step {step}, {world} process(es)", flush=True)
     log = Log(os.path.join(run, "dit.log.jsonl"))
