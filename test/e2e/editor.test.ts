@@ -72,7 +72,7 @@ describe("the editor", () => {
     expect(await page.getByTestId("toast-error").first().textContent()).toMatch(/node 6\.positive/);
     await page.keyboard.press("Control+z");
     await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(9);
-    expect(await page.locator(edge("5")).count()).toBe(1);
+    await expect.poll(() => page.locator(edge("5")).count()).toBe(1);
   });
 
   it("queues with Ctrl+Enter: previews sharpen in the sampler, the video plays", async () => {
