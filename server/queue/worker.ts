@@ -133,7 +133,7 @@ export function createWorker(o: WorkerOptions) {
     } finally {
       off();
     }
-    await previews.idle();
+    await previews.flush();
 
     if (stopping && result?.status === "interrupted") {
       // Graceful shutdown: the job goes back to the queue rather than into history.

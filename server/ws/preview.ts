@@ -81,11 +81,23 @@ export function createPreviewEncoder(o: PreviewEncoderOptions) {
   let stats = { submitted: 0, encoded: 0, dropped: 0 };
 
   const restFactor = o.restFactor ?? 3;
+  // flush() sets `hurry` and ends a rest early through `wake`: the job is over, nothing to yield to.
+  let hurry = false;
+  let wake: (() => void) | undefined;
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (wake = undefined));
 
   async function pump(): Promise<void> {
     let rest = 0;
     while (pending) {
-      if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+      if (rest > 0 && !hurry) await pause(rest);
       const job = pending;
       pending = undefined;
       if (!job) break;
@@ -129,6 +141,16 @@ export function createPreviewEncoder(o: PreviewEncoderOptions) {
     /** Resolves when nothing is waiting or encoding. */
     async idle(): Promise<void> {
       while (running) await running;
+    },
+    /** idle(), but the newest waiting preview is encoded at once, without the rest (the job has ended). */
+    async flush(): Promise<void> {
+      hurry = true;
+      wake?.();
+      try {
+        while (running) await running;
+      } finally {
+        hurry = false;
+      }
     },
     stats: () => ({ ...stats }),
     resetStats(): void {

@@ -110,6 +110,22 @@ describe("preview frames", () => {
     expect(delivered.map((d) => d.sid)).toEqual(["s", "s"]);
   });
 
+  it("flush() sends the newest waiting preview at once, without the rest between encodes", async () => {
+    const delivered: PreviewFrames[] = [];
+    // A rest a million times the encode: only flush() can end it within the test's time.
+    const enc = createPreviewEncoder({ logger: silent, deliver: (frames) => delivered.push(frames), restFactor: 1e6 });
+    const payload = (step: number) => ({ frames: [new Uint8Array(32 * 32 * 3).fill(step * 40)], width: 32, height: 32, frameCount: 1, step, steps: 2 });
+    enc.submit({ promptId: "p", nodeId: "n", sid: undefined, payload: payload(1) });
+    enc.submit({ promptId: "p", nodeId: "n", sid: undefined, payload: payload(2) });
+    await expect.poll(() => delivered.length).toBe(1); // step 1 encoded, step 2 waiting out the rest
+    await enc.flush();
+    const steps = delivered.map((d) => {
+      const f = decodeBinaryFrame(d.withMetadata);
+      return "metadata" in f ? f.metadata.step : undefined;
+    });
+    expect(steps).toEqual([1, 2]);
+  });
+
   it("holds previews for a slow socket, sending only the newest once it drains", async () => {
     // A socket whose send buffer we control: the one thing a real loopback socket will not do on cue.
     const sent: (string | Uint8Array)[] = [];
