@@ -126,6 +126,19 @@ describe("preview frames", () => {
     expect(steps).toEqual([1, 2]);
   });
 
+  it("starts encodes no more often than minIntervalMs", async () => {
+    const at: number[] = [];
+    const enc = createPreviewEncoder({ logger: silent, deliver: () => at.push(performance.now()), restFactor: 0, minIntervalMs: 1000 });
+    const payload = (step: number) => ({ frames: [new Uint8Array(32 * 32 * 3).fill(step * 40)], width: 32, height: 32, frameCount: 1, step, steps: 2 });
+    enc.submit({ promptId: "p", nodeId: "n", sid: undefined, payload: payload(1) });
+    await expect.poll(() => at.length).toBe(1);
+    enc.submit({ promptId: "p", nodeId: "n", sid: undefined, payload: payload(2) });
+    await enc.idle();
+    // The second started a second after the first did; the first took well under 200 ms to encode.
+    expect(at).toHaveLength(2);
+    expect(at[1]! - at[0]!).toBeGreaterThan(800);
+  });
+
   it("holds previews for a slow socket, sending only the newest once it drains", async () => {
     // A socket whose send buffer we control: the one thing a real loopback socket will not do on cue.
     const sent: (string | Uint8Array)[] = [];
