@@ -30,9 +30,9 @@ def grow(ck, te, dit):
     Adam state follows each old parameter to its new place; the new blocks start with none."""
     old, depth = dit_depth(ck["dit"]), len(dit.blocks)
     ck["dit"], source = grow_depth(ck["dit"], depth)
-    ema, _ = grow_depth(ck["ema_dit"], depth)
-    # the EMA's new blocks start as the trained model's, each a tensor of its own
-    ck["ema_dit"] = {k: v if source[k] else ck["dit"][k].clone() for k, v in ema.items()}
+    # the EMA follows the same map; its new blocks start as the trained model's, each a tensor of its own
+    ema = ck["ema_dit"]
+    ck["ema_dit"] = {k: ema[src] if src else ck["dit"][k].clone() for k, src in source.items()}
     te_names = [f"te.{n}" for n, _ in te.named_parameters()]
     where = {n: i for i, n in enumerate(te_names + [f"dit.{n}" for n, _ in DiT(depth=old).named_parameters()])}
     # for each parameter of the grown pair, in optimizer order, the old parameter it came from
