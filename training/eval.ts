@@ -17,7 +17,7 @@ import { createEngine, loadWorkflow, type Engine, type Workflow } from "../serve
 import { compact } from "../server/engine/catalogue.ts";
 import { createServices } from "../server/services.ts";
 import { generate, type Sampling } from "./eval/graph.ts";
-import { contactSheet, countByObjects, formatCountSplit, summarize, table, type SheetRow, type Summary } from "./eval/report.ts";
+import { contactSheet, countSplit, formatCountSplit, summarize, table, type SheetRow, type Summary } from "./eval/report.ts";
 import { autoencoderEval } from "./eval/autoencoder.ts";
 import { physicsEval } from "./eval/physics.ts";
 
@@ -107,9 +107,10 @@ const program = new Command()
       result = await physicsEval(engine, items, sampling, o.out, overrides);
     } else {
       const { summary, metrics } = await textEval(engine, items, sampling, o.out);
-      const split = countByObjects(metrics, items.map((it) => it.scene.objects.length));
-      console.log(`\n${table({ "held-out": summary })}\n\n${formatCountSplit(split)}\ncontact sheet: ${join(o.out, "samples.png")}`);
-      result = { ...summary, count_by_objects: split, per_prompt: metrics.map((m, i) => ({ prompt: items[i]!.prompt, ...m, track: undefined })) };
+      const byObjects = countSplit(metrics, items.map((it) => it.scene.objects.length));
+      const byBackground = countSplit(metrics, items.map((it) => it.scene.background));
+      console.log(`\n${table({ "held-out": summary })}\n\n${formatCountSplit("objects", byObjects)}\n${formatCountSplit("background", byBackground)}\ncontact sheet: ${join(o.out, "samples.png")}`);
+      result = { ...summary, count_by_objects: byObjects, count_by_background: byBackground, per_prompt: metrics.map((m, i) => ({ prompt: items[i]!.prompt, ...m, track: undefined })) };
     }
     if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
   });

@@ -35,20 +35,25 @@ export function summarize(ms: ClipMetrics[]): Summary {
   };
 }
 
-export interface CountSplit { objects: number; right: number; of: number; acc: number }
+export interface CountSplit<K extends string | number = number> { group: K; right: number; of: number; acc: number }
 
-/** Count accuracy split by how many objects each prompt asks for (the misses gather in multi-object scenes). */
-export function countByObjects(ms: ClipMetrics[], objects: number[]): CountSplit[] {
-  const groups = new Map<number, { right: number; of: number }>();
+/**
+ * Count accuracy split by a property of each prompt's scene: how many objects it asks for (the misses
+ * gather in multi-object scenes) or its background (the sunset's sun sits where objects pass).
+ */
+export function countSplit<K extends string | number>(ms: ClipMetrics[], groups: K[]): CountSplit<K>[] {
+  const tally = new Map<K, { right: number; of: number }>();
   ms.forEach((m, i) => {
-    const g = groups.get(objects[i]!) ?? { right: 0, of: 0 };
-    groups.set(objects[i]!, { right: g.right + (m.count_ok ? 1 : 0), of: g.of + 1 });
+    const g = tally.get(groups[i]!) ?? { right: 0, of: 0 };
+    tally.set(groups[i]!, { right: g.right + (m.count_ok ? 1 : 0), of: g.of + 1 });
   });
-  return [...groups.entries()].sort(([a], [b]) => a - b).map(([n, g]) => ({ objects: n, ...g, acc: g.right / g.of }));
+  return [...tally.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([group, g]) => ({ group, ...g, acc: g.right / g.of }));
 }
 
-export const formatCountSplit = (split: CountSplit[]) =>
-  `count by objects: ${split.map((s) => `${s.objects}: ${s.right}/${s.of} (${s.acc.toFixed(2)})`).join(", ")}`;
+export const formatCountSplit = (by: string, split: CountSplit<string | number>[]) =>
+  `count by ${by}: ${split.map((s) => `${s.group}: ${s.right}/${s.of} (${s.acc.toFixed(2)})`).join(", ")}`;
 
 export const TARGETS: Partial<Record<keyof Summary, number>> = { color_acc: 0.9, count_acc: 0.85, direction_acc: 0.85, background_acc: 0.9, permanence_acc: 0.9 };
 
