@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { ClipMetrics } from "../../nodes/physics/measure.ts";
 import { countSplit, formatCountSplit } from "../../training/eval/report.ts";
 
+const clip = (ok: boolean) => ({ count_ok: ok }) as ClipMetrics;
+
 describe("the eval's count split", () => {
   it("splits count accuracy by the objects each prompt asks for", () => {
-    const clip = (ok: boolean) => ({ count_ok: ok }) as ClipMetrics;
     const split = countSplit([clip(true), clip(false), clip(true), clip(true), clip(false)], [1, 3, 2, 1, 3]);
     expect(split).toEqual([
       { group: 1, right: 2, of: 2, acc: 1 },
@@ -15,7 +16,6 @@ describe("the eval's count split", () => {
   });
 
   it("splits it by background as well, in name order", () => {
-    const clip = (ok: boolean) => ({ count_ok: ok }) as ClipMetrics;
     const split = countSplit([clip(false), clip(true), clip(true), clip(false)], ["sunset", "night", "sunset", "sunset"]);
     expect(split).toEqual([
       { group: "night", right: 1, of: 1, acc: 1 },
