@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import boundaries from "./eslint/boundaries.js";
 
 export default tseslint.config(
   { ignores: ["node_modules/", "client/dist/", "dist/", "data/", "output/", "training/runs/", "training/data/"] },
@@ -13,7 +14,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bin/**/*.js"],
+    // Folder boundaries (eslint/boundaries.js): core → nothing of ours; nodes → core;
+    // server → core, nodes; client → core. training/, bench/, test/ may import anything.
+    files: ["core/**/*.{ts,tsx}", "nodes/**/*.{ts,tsx}", "server/**/*.{ts,tsx}", "client/**/*.{ts,tsx}"],
+    plugins: { boundaries },
+    rules: { "boundaries/folders": "error" },
+  },
+  {
+    files: ["bin/**/*.js", "eslint/**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
 );

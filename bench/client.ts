@@ -2,8 +2,8 @@
 // /ws until `executing {node: null}` for the job. Every message is stamped on arrival.
 import { WebSocket, type RawData } from "ws";
 import { createApp, type App } from "../server/app.ts";
-import { decodeBinaryFrame, parseWsMessage, type WsMessage } from "../server/protocol.ts";
-import type { Workflow } from "../server/engine/index.ts";
+import { decodeBinaryFrame, parseWsMessage, type WsMessage } from "../core/protocol.ts";
+import type { Workflow } from "../core/engine/index.ts";
 import { now } from "./stats.ts";
 import type { Scratch } from "./studio.ts";
 

@@ -1,5 +1,5 @@
 // Figure 1 (clip latency, cold and warm, with per-node times) and figure 4 (tweak-and-rerun).
-import type { Engine, Workflow } from "../server/engine/index.ts";
+import type { Engine, Workflow } from "../core/engine/index.ts";
 import type { Progress } from "./progress.ts";
 import { freshEngine, IDS, mustSucceed, nodeMs, paramOf, samplerCounts, timedEngineRun, withParams, type Scratch, type TimedRun } from "./studio.ts";
 import { summarize, type Summary } from "./stats.ts";

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { createApp } from "../server/app.ts";
-import type { WorkflowInput } from "../server/engine/index.ts";
+import type { WorkflowInput } from "../core/engine/index.ts";
 import type { Progress } from "./progress.ts";
 import { percentile, summarize, type Summary } from "./stats.ts";
 import { ROOT, type Scratch } from "./studio.ts";

@@ -6,11 +6,11 @@
 // file writing, which the bare loop does not do), its output cache cleared before each run.
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { packSampling } from "../nodes/generate/model-sampling.ts";
+import { packSampling } from "../nodes/generate/pack-sampling.ts";
 import { loadTokenizer, openSession, readManifest } from "../nodes/model/pack.ts";
 import { SHIPPED_MODELS } from "../nodes/model/roots.ts";
 import { createNoise, scheduleSigmas, type ScheduleName } from "../nodes/sampling/index.ts";
-import type { Engine, Workflow } from "../server/engine/index.ts";
+import type { Engine, Workflow } from "../core/engine/index.ts";
 import type { BenchClient } from "./client.ts";
 import type { Progress } from "./progress.ts";
 import { now, summarize, type Summary } from "./stats.ts";

@@ -1,6 +1,6 @@
 // Figures 3 (time to first preview) and 6 (throughput and peak RSS), through the real server:
 // POST /prompt and a WebSocket client in this process, the full default workflow.
-import type { Workflow } from "../server/engine/index.ts";
+import type { Workflow } from "../core/engine/index.ts";
 import { jobTrace, type BenchClient } from "./client.ts";
 import type { Progress } from "./progress.ts";
 import { percentile, summarize, type Summary } from "./stats.ts";

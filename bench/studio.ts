@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { registry } from "../nodes/index.ts";
-import type { Services, UiOutput } from "../nodes/types.ts";
-import { createEngine, loadWorkflow, type Engine, type Workflow } from "../server/engine/index.ts";
+import type { Services, UiOutput } from "../core/node/definition.ts";
+import { createEngine, loadWorkflow, type Engine, type Workflow } from "../core/engine/index.ts";
 import { createServices } from "../server/services.ts";
 import { now } from "./stats.ts";
 

@@ -1,7 +1,7 @@
 // The one registry: every node type the studio knows, listed explicitly.
 // Add a node: write nodes/<area>/<name>.ts exporting `defineNode({...})` as default, import it
 // here and add it to the list. A type id claimed twice throws at start-up.
-import { createRegistry } from "../server/engine/registry.ts";
+import { createRegistry } from "../core/node/registry.ts";
 import decode from "./generate/decode.ts";
 import emptyLatent from "./generate/empty-latent.ts";
 import latentFromFrames from "./generate/latent-from-frames.ts";

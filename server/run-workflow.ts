@@ -1,8 +1,8 @@
 // Glue between files and the engine: read a document, apply --set overrides, describe errors.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Services, UiOutput } from "../nodes/types.ts";
-import { loadWorkflow, type Registry, type ValidationError, type Workflow } from "./engine/index.ts";
+import type { Services, UiOutput } from "../core/node/definition.ts";
+import { loadWorkflow, type Registry, type ValidationError, type Workflow } from "../core/engine/index.ts";
 
 /** Reads a workflow file in our format (any version) or ComfyUI's API format. */
 export async function readWorkflowFile(file: string, registry: Registry): Promise<Workflow> {

@@ -3,7 +3,7 @@
 import path from "node:path";
 import { SHIPPED_MODELS } from "../nodes/model/roots.ts";
 import { createModelCache } from "../nodes/model/runtime.ts";
-import type { Services } from "../nodes/types.ts";
+import type { Services } from "../core/node/definition.ts";
 
 export interface ServiceOptions {
   /** Where output nodes write; default ./output. */

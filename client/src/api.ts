@@ -1,6 +1,6 @@
 // The server's HTTP API, as the editor uses it. Shapes come from the server's own modules.
-import type { CatalogueNode } from "../../server/engine/catalogue.ts";
-import type { HistoryEntry, QueueItem } from "../../server/protocol.ts";
+import type { CatalogueNode } from "../../core/node/catalogue.ts";
+import type { HistoryEntry, QueueItem } from "../../core/protocol.ts";
 
 export type { CatalogueNode, HistoryEntry, QueueItem };
 

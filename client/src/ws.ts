@@ -1,6 +1,6 @@
 // The WebSocket: one connection per tab (clientId kept in sessionStorage), announces
 // supports_preview_metadata, parses every message with the shared protocol, reconnects.
-import { BinaryEvent, decodeBinaryFrame, parseWsMessage, type ClientMessage, type ServerMessage } from "../../server/protocol.ts";
+import { BinaryEvent, decodeBinaryFrame, parseWsMessage, type ClientMessage, type ServerMessage } from "../../core/protocol.ts";
 import { useStudio } from "./store/index.ts";
 
 export function connectSocket(): () => void {

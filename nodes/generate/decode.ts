@@ -1,6 +1,6 @@
 import { planarToRgb8, toDecoderInput } from "../model/convert.ts";
-import { DECODER, FRAMES, LATENT } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { DECODER, FRAMES, LATENT } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 export default defineNode({

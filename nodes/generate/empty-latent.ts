@@ -1,5 +1,5 @@
-import { LATENT } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { LATENT } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 export default defineNode({

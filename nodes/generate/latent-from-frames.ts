@@ -1,6 +1,6 @@
 import { fromEncoderOutput, rgb8ToPlanar } from "../model/convert.ts";
-import { ENCODER, FRAMES, LATENT } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { ENCODER, FRAMES, LATENT } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import type { Latent } from "../model/values.ts";
 
 export default defineNode({

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { findPack, packChoices } from "../model/pack.ts";
 import { DEFAULT_PACK, shippedPackNames } from "../model/roots.ts";
-import { DECODER, ENCODER, MODEL, TEXT_ENCODER } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { DECODER, ENCODER, MODEL, TEXT_ENCODER } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 export default defineNode({

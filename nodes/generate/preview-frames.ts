@@ -1,5 +1,5 @@
-import { FRAMES } from "../sockets.ts";
-import { defineNode } from "../types.ts";
+import { FRAMES } from "../../core/node/sockets.ts";
+import { defineNode } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 export default defineNode({

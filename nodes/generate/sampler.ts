@@ -1,10 +1,10 @@
 import { latentPreview } from "../model/convert.ts";
 import type { Latent } from "../model/values.ts";
 import { createNoise, makeDenoiser, noiseScaling, SAMPLER_NAMES, SAMPLERS } from "../sampling/index.ts";
-import { CONDITIONING, GUIDANCE, LATENT, MODEL, SIGMAS } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { CONDITIONING, GUIDANCE, LATENT, MODEL, SIGMAS } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import { blendDenoiser, guidedModel, type RunState } from "./guided-model.ts";
-import { packSampling } from "./model-sampling.ts";
+import { packSampling } from "./pack-sampling.ts";
 import { latentShape } from "./shape.ts";
 import "../physics-nodes/values.ts";
 

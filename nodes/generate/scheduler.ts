@@ -1,7 +1,7 @@
 import { remainingSchedule, SCHEDULE_NAMES, SCHEDULES, scheduleSigmas } from "../sampling/index.ts";
-import { MODEL, SIGMAS } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
-import { packSampling } from "./model-sampling.ts";
+import { MODEL, SIGMAS } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
+import { packSampling } from "./pack-sampling.ts";
 import "../model/values.ts";
 
 export default defineNode({

@@ -1,6 +1,6 @@
 import { splitSigmas } from "../sampling/index.ts";
-import { SIGMAS } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { SIGMAS } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 export default defineNode({

@@ -1,5 +1,5 @@
-import { CONDITIONING, TEXT_ENCODER } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { CONDITIONING, TEXT_ENCODER } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 export default defineNode({

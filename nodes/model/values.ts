@@ -42,7 +42,7 @@ export interface Frames {
   fps: number;
 }
 
-declare module "../types.ts" {
+declare module "../../core/node/definition.ts" {
   interface SocketValues {
     MODEL: ModelRef;
     TEXT_ENCODER: ModelRef;

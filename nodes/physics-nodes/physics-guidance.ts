@@ -1,7 +1,7 @@
 import { fromEncoderOutput, rgb8ToPlanar } from "../model/convert.ts";
 import { mergedMasks } from "../physics/clip.ts";
-import { ENCODER, GUIDANCE, PHYSICS_TRACE } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { ENCODER, GUIDANCE, PHYSICS_TRACE } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import type { Guidance, PhysicsTraceValue } from "./values.ts";
 import "../model/values.ts";
 

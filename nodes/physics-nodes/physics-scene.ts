@@ -2,8 +2,8 @@ import { z } from "zod";
 import { resolveScene } from "../physics/describe.ts";
 import { parsePrompt } from "../physics/parse.ts";
 import { sceneSpec, type SceneSpec } from "../physics/scene.ts";
-import { PHYSICS_SCENE } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { PHYSICS_SCENE } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import "./values.ts";
 
 export const GRAVITY_PRESETS = { earth: 9.81, moon: 1.62, mars: 3.71, jupiter: 24.79 } as const;

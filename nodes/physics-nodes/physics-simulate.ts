@@ -1,7 +1,7 @@
 import { renderClip } from "../physics/render.ts";
 import { simulate } from "../physics/simulate.ts";
-import { PHYSICS_SCENE, PHYSICS_TRACE } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { PHYSICS_SCENE, PHYSICS_TRACE } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import { drawTrajectories, writeTempPng } from "./plot.ts";
 import "./values.ts";
 

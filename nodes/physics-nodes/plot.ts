@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
-import type { FileRef, Services } from "../types.ts";
+import type { FileRef, Services } from "../../core/node/definition.ts";
 import type { PhysicsTrace, SceneSpec } from "../physics/scene.ts";
 import { COLORS, type ColorName } from "../physics/vocabulary.ts";
 

@@ -34,7 +34,7 @@ export interface Guidance {
   blend?: { target: Float32Array; mask: Float32Array };
 }
 
-declare module "../types.ts" {
+declare module "../../core/node/definition.ts" {
   interface SocketValues {
     PHYSICS_SCENE: PhysicsSceneValue;
     PHYSICS_TRACE: PhysicsTraceValue;

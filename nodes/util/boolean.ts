@@ -1,5 +1,5 @@
-import { defineNode, p } from "../types.ts";
-import { BOOLEAN } from "../sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
+import { BOOLEAN } from "../../core/node/sockets.ts";
 
 export default defineNode({
   type: "t2v.Boolean",

@@ -1,5 +1,5 @@
-import { defineNode, p } from "../types.ts";
-import { FLOAT } from "../sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
+import { FLOAT } from "../../core/node/sockets.ts";
 
 export default defineNode({
   type: "t2v.Float",

@@ -1,5 +1,5 @@
-import { defineNode, p } from "../types.ts";
-import { INT } from "../sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
+import { INT } from "../../core/node/sockets.ts";
 
 const LIMIT = { default: 0, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 

@@ -1,5 +1,5 @@
-import { defineNode, p } from "../types.ts";
-import { INT } from "../sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
+import { INT } from "../../core/node/sockets.ts";
 
 export default defineNode({
   type: "t2v.Int",

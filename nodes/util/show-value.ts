@@ -1,5 +1,5 @@
-import { defineNode } from "../types.ts";
-import { ANY } from "../sockets.ts";
+import { defineNode } from "../../core/node/definition.ts";
+import { ANY } from "../../core/node/sockets.ts";
 
 /** Renders any value as short text for the editor and history; numbers and strings as-is. */
 function describe(value: unknown): string {

@@ -2,7 +2,7 @@
 // output folder, and a new file never replaces an existing one.
 import { mkdir, open, readdir, realpath, unlink } from "node:fs/promises";
 import path from "node:path";
-import type { FileRef } from "../types.ts";
+import type { FileRef } from "../../core/node/definition.ts";
 
 const FIELD = "filename_prefix";
 const MAX_PREFIX = 200;

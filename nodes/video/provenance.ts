@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import type { Workflow } from "../../server/engine/workflow.ts";
+import type { Workflow } from "../../core/workflow/schema.ts";
 import { findPack } from "../model/pack.ts";
 import { gifComments, isGif, isPng, isWebp, pngTexts, recordFromXmp, webpChunk, workflowFromTags, WORKFLOW_TAG } from "./containers.ts";
 import { readTags } from "./ffmpeg.ts";

@@ -1,8 +1,8 @@
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { FRAMES } from "../sockets.ts";
-import { defineNode, p, type FileRef } from "../types.ts";
+import { FRAMES } from "../../core/node/sockets.ts";
+import { defineNode, p, type FileRef } from "../../core/node/definition.ts";
 import { asciiJson, xmpPacket } from "./containers.ts";
 import { reserveFolder } from "./output-path.ts";
 import { GENERATOR } from "./provenance.ts";

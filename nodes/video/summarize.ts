@@ -1,8 +1,8 @@
 // summarizeWorkflow(): what a person asks first about a clip (prompt, seed, model, sampler),
 // read from the workflow document by node type. Pure: no registry, no files.
-import type { Workflow, WorkflowLink, WorkflowNode } from "../../server/engine/workflow.ts";
-import { SEED_CONTROL_PARAM, widgetSpecs } from "../params.ts";
-import type { Params } from "../types.ts";
+import type { Workflow, WorkflowLink, WorkflowNode } from "../../core/workflow/schema.ts";
+import { SEED_CONTROL_PARAM, widgetSpecs } from "../../core/node/params.ts";
+import type { Params } from "../../core/node/definition.ts";
 
 /** Param specs of a node type, to fill in widget values the document leaves at their default. */
 export type ParamsOf = (type: string) => Params | undefined;

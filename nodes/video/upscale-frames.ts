@@ -1,6 +1,6 @@
 import sharp from "sharp";
-import { FRAMES } from "../sockets.ts";
-import { defineNode, p } from "../types.ts";
+import { FRAMES } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 export const MAX_SIDE = 4096;

@@ -1,5 +1,5 @@
 // The VIDEO socket value: files a writer put in the output folder, registered with the node API.
-import type { FileRef } from "../types.ts";
+import type { FileRef } from "../../core/node/definition.ts";
 
 export const VIDEO_FORMATS = ["mp4", "webm", "webp", "gif"] as const;
 export type VideoFormat = (typeof VIDEO_FORMATS)[number];
@@ -16,7 +16,7 @@ export interface Video {
   height: number;
 }
 
-declare module "../types.ts" {
+declare module "../../core/node/definition.ts" {
   interface SocketValues {
     VIDEO: Video;
   }

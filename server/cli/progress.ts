@@ -1,6 +1,6 @@
 // Terminal progress for `t2v run`: bars on a TTY, one line per node otherwise.
 import cliProgress from "cli-progress";
-import type { Engine, EngineEvent } from "../engine/index.ts";
+import type { Engine, EngineEvent } from "../../core/engine/index.ts";
 
 export interface Reporter {
   stop(): void;

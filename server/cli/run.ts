@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import pino from "pino";
 import { registry } from "../../nodes/index.ts";
-import { createEngine, validate, WorkflowFormatError } from "../engine/index.ts";
+import { createEngine, validate, WorkflowFormatError } from "../../core/engine/index.ts";
 import { applySets, formatValidationError, outputFiles, readWorkflowFile } from "../run-workflow.ts";
 import { createServices } from "../services.ts";
 import { reportProgress } from "./progress.ts";

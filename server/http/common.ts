@@ -1,9 +1,9 @@
 // What every route module gets, and the shared request/response helpers.
 import type { ErrorRequestHandler, Request } from "express";
 import type { z } from "zod";
-import type { Logger, Services } from "../../nodes/types.ts";
-import type { Engine, Registry } from "../engine/index.ts";
-import { formatIssues } from "../protocol.ts";
+import type { Logger, Services } from "../../core/node/definition.ts";
+import type { Engine, Registry } from "../../core/engine/index.ts";
+import { formatIssues } from "../../core/protocol.ts";
 import type { JobStore } from "../queue/store.ts";
 import type { Worker } from "../queue/worker.ts";
 import { UnsafePathError } from "../security.ts";

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { Router } from "express";
 import sharp from "sharp";
 import { packChoices } from "../../nodes/model/pack.ts";
-import { catalogue, catalogueNode, objectInfoNode, toObjectInfo } from "../engine/index.ts";
+import { catalogue, catalogueNode, objectInfoNode, toObjectInfo } from "../../core/engine/index.ts";
 import type { ServerContext } from "./common.ts";
 
 const require = createRequire(import.meta.url);

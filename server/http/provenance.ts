@@ -5,7 +5,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import express, { Router, type Request } from "express";
-import { loadWorkflow, WorkflowFormatError } from "../engine/index.ts";
+import { loadWorkflow, WorkflowFormatError } from "../../core/engine/index.ts";
 import { HttpError, type ProvenanceReader, type ServerContext } from "./common.ts";
 import { readForm } from "./files.ts";
 

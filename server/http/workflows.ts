@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:
 import path from "node:path";
 import { Router } from "express";
 import { z } from "zod";
-import { parseWorkflow, WorkflowFormatError } from "../engine/index.ts";
+import { parseWorkflow, WorkflowFormatError } from "../../core/engine/index.ts";
 import { resolveInside } from "../security.ts";
 import { HttpError, parseQuery, type ServerContext } from "./common.ts";
 

@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { HistoryEntry, QueueItem } from "../protocol.ts";
+import type { HistoryEntry, QueueItem } from "../../core/protocol.ts";
 
 export interface JobSpec {
   id: string;

@@ -11,8 +11,8 @@ import {
   type ComfyNodeErrors,
   type Registry,
   type Workflow,
-} from "../engine/index.ts";
-import { formatIssues } from "../protocol.ts";
+} from "../../core/engine/index.ts";
+import { formatIssues } from "../../core/protocol.ts";
 import type { JobSpec, JobStore } from "./store.ts";
 
 const ID = /^[\w.:-]{1,200}$/;

@@ -1,8 +1,8 @@
 // The one job loop: takes the next pending job, runs it on the engine, turns engine events into
 // protocol messages for the job's client, writes history, then announces the end.
-import type { Logger } from "../../nodes/types.ts";
-import { parseWorkflow, WorkflowInvalidError, type Engine, type EngineEvent, type RunResult, type Workflow } from "../engine/index.ts";
-import type { HistoryEntry, ServerMessage } from "../protocol.ts";
+import type { Logger } from "../../core/node/definition.ts";
+import { parseWorkflow, WorkflowInvalidError, type Engine, type EngineEvent, type RunResult, type Workflow } from "../../core/engine/index.ts";
+import type { HistoryEntry, ServerMessage } from "../../core/protocol.ts";
 import type { Hub } from "../ws/hub.ts";
 import type { PreviewEncoder } from "../ws/preview.ts";
 import type { HistoryMessage, Job, JobOutcome, JobStore } from "./store.ts";

@@ -1,8 +1,8 @@
 // Connected WebSocket clients: routing by client id, keepalive during jobs, and preview backpressure.
 import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
-import type { Logger } from "../../nodes/types.ts";
-import { parseWsMessage, type ClientMessage, type ServerMessage } from "../protocol.ts";
+import type { Logger } from "../../core/node/definition.ts";
+import { parseWsMessage, type ClientMessage, type ServerMessage } from "../../core/protocol.ts";
 
 export interface Client {
   sid: string;

@@ -2,8 +2,8 @@
 // submit() only stores the payload (latest wins) and returns; one encode runs at a time in
 // sharp's thread pool, and whatever arrived meanwhile replaces the stale payload.
 import sharp from "sharp";
-import type { Logger, PreviewPayload } from "../../nodes/types.ts";
-import { encodePreviewImage, encodePreviewWithMetadata, type PreviewMetadata } from "../protocol.ts";
+import type { Logger, PreviewPayload } from "../../core/node/definition.ts";
+import { encodePreviewImage, encodePreviewWithMetadata, type PreviewMetadata } from "../../core/protocol.ts";
 import type { PreviewFrames } from "./hub.ts";
 
 export interface PreviewJob {

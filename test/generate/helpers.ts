@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { registry } from "../../nodes/index.ts";
-import { createEngine, loadWorkflow, type Workflow } from "../../server/engine/index.ts";
+import { createEngine, loadWorkflow, type Workflow } from "../../core/engine/index.ts";
 import { createServices } from "../../server/services.ts";
 
 export function testEngine() {

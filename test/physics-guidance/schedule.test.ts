@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { guidedModel, type RunState } from "../../nodes/generate/guided-model.ts";
-import { packSampling } from "../../nodes/generate/model-sampling.ts";
+import { packSampling } from "../../nodes/generate/pack-sampling.ts";
 import { openPack, type LoadedPack } from "../../nodes/model/runtime.ts";
 import { SHIPPED_MODELS } from "../../nodes/model/roots.ts";
 import { createNoise, euler, makeDenoiser, simpleSigmas } from "../../nodes/sampling/index.ts";

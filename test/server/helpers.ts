@@ -8,11 +8,11 @@ import { WebSocket } from "ws";
 import intNode from "../../nodes/util/int.ts";
 import intMath from "../../nodes/util/int-math.ts";
 import showValue from "../../nodes/util/show-value.ts";
-import { ANY, INT } from "../../nodes/sockets.ts";
-import { defineNode, p } from "../../nodes/types.ts";
+import { ANY, INT } from "../../core/node/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
 import { createApp, type App, type AppOptions } from "../../server/app.ts";
-import { createRegistry } from "../../server/engine/index.ts";
-import { wsMessageSchema, type MessageOf, type WsMessage, type WsMessageType } from "../../server/protocol.ts";
+import { createRegistry } from "../../core/engine/index.ts";
+import { wsMessageSchema, type MessageOf, type WsMessage, type WsMessageType } from "../../core/protocol.ts";
 import { createServices } from "../../server/services.ts";
 
 const sleep = (ms: number, signal?: AbortSignal) =>

@@ -1,6 +1,6 @@
 // Jobs over a real socket: message order, cache, errors, interrupt, routing, keepalive, live patches.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WsMessage } from "../../server/protocol.ts";
+import type { WsMessage } from "../../core/protocol.ts";
 import { api, chainPrompt, connect, isJobEnd, removeDir, startTestServer, until, type TestServer } from "./helpers.ts";
 
 let srv: TestServer;

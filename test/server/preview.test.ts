@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import sharp from "sharp";
 import type { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BinaryEvent, decodeBinaryFrame, encodePreviewWithMetadata, frameRect, type PreviewMetadata } from "../../server/protocol.ts";
+import { BinaryEvent, decodeBinaryFrame, encodePreviewWithMetadata, frameRect, type PreviewMetadata } from "../../core/protocol.ts";
 import { createPreviewEncoder, sheetGrid, tileFrames } from "../../server/ws/preview.ts";
 import { createHub, type PreviewFrames } from "../../server/ws/hub.ts";
 import { api, chainPrompt, connect, frameColour, isJobEnd, removeDir, startTestServer, type TestServer } from "./helpers.ts";

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { FRAMES } from "../../nodes/sockets.ts";
-import { defineNode } from "../../nodes/types.ts";
+import { FRAMES } from "../../core/node/sockets.ts";
+import { defineNode } from "../../core/node/definition.ts";
 import { readProvenance } from "../../nodes/video/provenance.ts";
 import videoWriter from "../../nodes/video/video-writer.ts";
-import { createEngine, createRegistry, workflowSchema } from "../../server/engine/index.ts";
+import { createEngine, createRegistry, workflowSchema } from "../../core/engine/index.ts";
 import { makeCtx, movingSquare, probe, sandbox } from "./helpers.ts";
 
 const clip = defineNode({

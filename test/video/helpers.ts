@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { onTestFinished } from "vitest";
 import type { Frames } from "../../nodes/model/values.ts";
-import type { Logger, NodeContext } from "../../nodes/types.ts";
-import { workflowSchema, type Workflow, type WorkflowInput } from "../../server/engine/workflow.ts";
+import type { Logger, NodeContext } from "../../core/node/definition.ts";
+import { workflowSchema, type Workflow, type WorkflowInput } from "../../core/workflow/schema.ts";
 import { createServices } from "../../server/services.ts";
 
 export const FFPROBE = "/usr/bin/ffprobe";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import sampler from "../../nodes/generate/sampler.ts";
 import { summarizeWorkflow } from "../../nodes/video/summarize.ts";
-import { workflowSchema } from "../../server/engine/workflow.ts";
+import { workflowSchema } from "../../core/workflow/schema.ts";
 import { generationWorkflow } from "./helpers.ts";
 
 describe("summarizeWorkflow", () => {

@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { readProvenance } from "../../nodes/video/provenance.ts";
 import videoWriter from "../../nodes/video/video-writer.ts";
-import type { FileRef } from "../../nodes/types.ts";
+import type { FileRef } from "../../core/node/definition.ts";
 import { generationWorkflow, makeCtx, movingSquare, probe, sandbox, writeTinyPack, type Sandbox } from "./helpers.ts";
 
 type WriterParams = Parameters<typeof videoWriter.run>[1];

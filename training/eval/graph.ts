@@ -1,6 +1,6 @@
 // Runs the real node graph for the evals: a workflow template with the prompt and seeds set, up to
 // the node that produces frames.
-import type { Engine, Workflow } from "../../server/engine/index.ts";
+import type { Engine, Workflow } from "../../core/engine/index.ts";
 import type { Frames } from "../../nodes/model/values.ts";
 import type { PhysicsTraceValue } from "../../nodes/physics-nodes/values.ts";
 import type { SamplerName } from "../../nodes/sampling/index.ts";

@@ -4,7 +4,7 @@ import { Presets, SingleBar } from "cli-progress";
 import { join } from "node:path";
 import sharp from "sharp";
 import { measureClip, truthTrack, type ClipMetrics } from "../../nodes/physics/measure.ts";
-import type { Engine } from "../../server/engine/index.ts";
+import type { Engine } from "../../core/engine/index.ts";
 import type { HeldOut } from "../eval.ts";
 import { loadTemplate } from "../eval.ts";
 import { generate, type Sampling } from "./graph.ts";

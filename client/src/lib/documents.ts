@@ -2,7 +2,7 @@
 // generated video or image) → a current workflow. Current documents are checked here with the
 // engine's own schema; everything else goes to the server, which migrates, converts or reads
 // the file's provenance (POST /api/provenance).
-import { WORKFLOW_VERSION, workflowSchema, type Workflow } from "../../../server/engine/workflow.ts";
+import { WORKFLOW_VERSION, workflowSchema, type Workflow } from "../../../core/workflow/schema.ts";
 import { api } from "../api.ts";
 
 export async function readDocument(doc: unknown): Promise<Workflow> {

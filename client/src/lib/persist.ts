@@ -1,5 +1,5 @@
 // The current workflow survives a reload: saved to localStorage shortly after each edit.
-import type { Workflow } from "../../../server/engine/workflow.ts";
+import type { Workflow } from "../../../core/workflow/schema.ts";
 import { useStudio } from "../store/index.ts";
 
 const KEY = "t2v.current";

@@ -2,7 +2,7 @@
 // server/protocol.ts previewMetadataSchema) as a looping animation on a canvas.
 // Each new sheet (the next denoising step) swaps in without restarting the loop.
 import { memo, useEffect, useRef } from "react";
-import { frameRect } from "../../../server/protocol.ts";
+import { frameRect } from "../../../core/protocol.ts";
 import type { Preview } from "../store/types.ts";
 
 function SheetPlayerView({ preview, fps = 8 }: { preview: Preview; fps?: number }) {

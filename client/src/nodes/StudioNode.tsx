@@ -2,7 +2,7 @@
 // Wrapped in memo and reads the node-view store by this node's id only (React Flow's performance guide).
 import { memo, useEffect, useRef, useState } from "react";
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from "@xyflow/react";
-import { canConnect } from "../../../nodes/sockets.ts";
+import { canConnect } from "../../../core/node/sockets.ts";
 import { useShallow } from "zustand/react/shallow";
 import { socketColor } from "../lib/colors.ts";
 import { useStudio } from "../store/index.ts";

@@ -1,6 +1,6 @@
 // Node search for the add-node menu and side panel: by title, type id, category and aliases;
 // a wire dragged into empty space narrows it to nodes that can take (or give) its type.
-import { canConnect } from "../../../nodes/sockets.ts";
+import { canConnect } from "../../../core/node/sockets.ts";
 import type { CatalogueNode } from "../api.ts";
 import type { MenuState } from "../store/types.ts";
 

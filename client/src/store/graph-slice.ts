@@ -1,11 +1,11 @@
 // The graph: React Flow nodes and edges, edits with undo/redo, and the document's identity
 // (library name, saved or not). Graph logic lives in graph.ts; this only sequences it.
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from "@xyflow/react";
-import type { Workflow } from "../../../server/engine/workflow.ts";
+import type { Workflow } from "../../../core/workflow/schema.ts";
 import { connect, connectedInputs, copyFragment, groupSelection, inputType, makeStudioNode, membersOf, nextId, NOTE_PREFIX, pasteFragment, toFlow, toWorkflow, type Fragment } from "./graph.ts";
 import { isStudio, type Catalogue, type DocMeta, type FlowEdge, type FlowNode, type Graph, type MenuState } from "./types.ts";
 import type { Get, Set } from "./index.ts";
-import { canConnect } from "../../../nodes/sockets.ts";
+import { canConnect } from "../../../core/node/sockets.ts";
 
 const HISTORY_MAX = 100;
 const COALESCE_MS = 1000;

@@ -1,8 +1,8 @@
 // Pure functions between the workflow document and the React Flow graph, and graph edits
 // (connect, paste, group) as free functions of the graph: the store only calls them.
 import type { Connection, XYPosition } from "@xyflow/react";
-import { canConnect } from "../../../nodes/sockets.ts";
-import { WORKFLOW_VERSION, type Workflow, type WorkflowLink, type WorkflowNode } from "../../../server/engine/workflow.ts";
+import { canConnect } from "../../../core/node/sockets.ts";
+import { WORKFLOW_VERSION, type Workflow, type WorkflowLink, type WorkflowNode } from "../../../core/workflow/schema.ts";
 import type { CatalogueNode } from "../api.ts";
 import { socketColor } from "../lib/colors.ts";
 import { isStudio, type Catalogue, type DocMeta, type FlowEdge, type FlowNode, type Graph, type GroupNode, type NoteNode, type StudioNode } from "./types.ts";

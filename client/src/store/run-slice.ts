@@ -1,7 +1,7 @@
 // Running: queue, interrupt, cancel, live patches, auto-run; server messages and previews in.
-import { SEED_CONTROL_PARAM, SEED_CONTROLS, type SeedControl } from "../../../nodes/params.ts";
-import type { ClientMessage, HistoryEntry, PreviewMetadata, QueueItem, ServerMessage } from "../../../server/protocol.ts";
-import { nextSeed } from "../../../server/engine/seed.ts";
+import { SEED_CONTROL_PARAM, SEED_CONTROLS, type SeedControl } from "../../../core/node/params.ts";
+import type { ClientMessage, HistoryEntry, PreviewMetadata, QueueItem, ServerMessage } from "../../../core/protocol.ts";
+import { nextSeed } from "../../../core/workflow/seed.ts";
 import { api, ApiError, type PromptRefusal } from "../api.ts";
 import { readDocument } from "../lib/documents.ts";
 import { applyMessage, type RunSlice } from "./run.ts";

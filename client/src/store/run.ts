@@ -1,6 +1,6 @@
 // Run state as pure functions of (state, server message): per-node status, progress, outputs,
 // errors. The store applies what these return; components read it through narrow selectors.
-import type { ServerMessage } from "../../../server/protocol.ts";
+import type { ServerMessage } from "../../../core/protocol.ts";
 import type { NodeProblem, NodeRun } from "./types.ts";
 
 export interface RunSlice {

@@ -1,10 +1,11 @@
 // executeJob(): runs a plan one node at a time, in ready-set order, emitting every step.
-import type { AppliedPatch, Logger, NodeContext, Services, UiOutput } from "../../nodes/types.ts";
+import type { AppliedPatch, Logger, NodeContext, Services, UiOutput } from "../node/definition.ts";
 import type { OutputCache } from "./cache.ts";
 import type { Emitter, JobStatus, NodeError } from "./events.ts";
 import type { JobLive } from "./live.ts";
 import type { Plan, PlannedNode } from "./plan.ts";
-import type { Workflow } from "./workflow.ts";
+import { topoOrder } from "../workflow/graph.ts";
+import type { Workflow } from "../workflow/schema.ts";
 
 export interface JobResult {
   jobId: string;
@@ -54,14 +55,6 @@ function collectInputs(n: PlannedNode, plan: Plan, values: Map<string, Record<st
   return inputs;
 }
 
-/** Ready nodes: output nodes first (results sooner), then workflow order. */
-function pickNext(ready: string[], plan: Plan): string {
-  const out = ready.find((id) => plan.nodes.get(id)?.def.output === true);
-  const id = out ?? ready[0];
-  ready.splice(ready.indexOf(id), 1);
-  return id;
-}
-
 export async function executeJob(a: ExecuteArgs): Promise<JobResult> {
   const { plan, jobId, emitter } = a;
   const started = Date.now();
@@ -89,20 +82,15 @@ export async function executeJob(a: ExecuteArgs): Promise<JobResult> {
     if (outputs[id]) emitter.emit({ type: "node_done", jobId, nodeId: id, nodeType: n.def.type, outputs: values.get(id) ?? {}, ui: outputs[id], cached: true });
   }
 
-  const toRun = new Set(plan.run);
-  const waiting = new Map<string, number>();
-  for (const id of plan.run) {
-    waiting.set(id, (plan.graph.incoming.get(id) ?? []).filter((l) => toRun.has(l.from.node)).length);
-  }
-  const ready = plan.run.filter((id) => waiting.get(id) === 0);
+  // Ready-set order, output nodes first so results arrive sooner.
+  const order = topoOrder(plan.graph, new Set(plan.run), (id) => plan.nodes.get(id)?.def.output === true);
   const tainted = new Set<string>();
 
-  while (ready.length > 0) {
+  for (const id of order) {
     if (a.signal.aborted) {
       emitter.emit({ type: "interrupted", jobId });
       return finish("interrupted");
     }
-    const id = pickNext(ready, plan);
     const n = plan.nodes.get(id) as PlannedNode;
     emitter.emit({ type: "node_start", jobId, nodeId: id, nodeType: n.def.type });
     let patched = false;
@@ -144,12 +132,6 @@ export async function executeJob(a: ExecuteArgs): Promise<JobResult> {
       a.logger.debug({ jobId, nodeId: id, err: e }, `node ${id} (${n.def.type}) failed`);
       emitter.emit({ type: "error", jobId, error });
       return finish("error", error);
-    }
-    for (const l of plan.graph.outgoing.get(id) ?? []) {
-      const left = waiting.get(l.to.node);
-      if (left === undefined) continue;
-      waiting.set(l.to.node, left - 1);
-      if (left === 1) ready.push(l.to.node);
     }
   }
   return finish("success");

@@ -1,5 +1,5 @@
 // Graph questions about a workflow: who feeds whom, ancestors, order, cycles.
-import type { Workflow, WorkflowLink, WorkflowNode } from "./workflow.ts";
+import type { Workflow, WorkflowLink, WorkflowNode } from "./schema.ts";
 
 export interface GraphIndex {
   nodes: Map<string, WorkflowNode>;
@@ -95,8 +95,11 @@ export function findCycles(g: GraphIndex): string[][] {
   return cycles;
 }
 
-/** Kahn order of `subset` (must be acyclic), ties broken by workflow order. */
-export function topoOrder(g: GraphIndex, subset: Set<string>): string[] {
+/**
+ * Kahn order of `subset` (must be acyclic): of the nodes ready at each point, the first that
+ * `prefer` picks (if given and any), else the one ready longest, ties in workflow order.
+ */
+export function topoOrder(g: GraphIndex, subset: Set<string>, prefer?: (id: string) => boolean): string[] {
   const pending = new Map<string, number>();
   for (const id of subset) {
     pending.set(id, (g.incoming.get(id) ?? []).filter((l) => subset.has(l.from.node)).length);
@@ -104,7 +107,8 @@ export function topoOrder(g: GraphIndex, subset: Set<string>): string[] {
   const order: string[] = [];
   const ready = [...g.nodes.keys()].filter((id) => pending.get(id) === 0);
   while (ready.length > 0) {
-    const id = ready.shift() as string;
+    const preferred = prefer ? ready.findIndex(prefer) : -1;
+    const [id] = ready.splice(Math.max(0, preferred), 1) as [string];
     order.push(id);
     for (const l of g.outgoing.get(id) ?? []) {
       const left = pending.get(l.to.node);

@@ -1,6 +1,6 @@
 // The registry: every node type by its id. Built once at start-up from nodes/index.ts.
-import type { AnyNodeDef } from "../../nodes/types.ts";
-import { widgetSpecs } from "../../nodes/params.ts";
+import type { AnyNodeDef } from "./definition.ts";
+import { widgetSpecs } from "./params.ts";
 
 export interface Registry {
   /** Looks up a type id or one of its aliases. */

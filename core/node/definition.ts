@@ -1,5 +1,5 @@
 // The node definition API: one plain object per node type, made with defineNode().
-import type { Workflow } from "../server/engine/workflow.ts";
+import type { Workflow } from "../workflow/schema.ts";
 import type { ParamValues, Params } from "./params.ts";
 import type { SocketType } from "./sockets.ts";
 
@@ -9,7 +9,7 @@ export { p, SEED_CONTROLS, SEED_CONTROL_PARAM } from "./params.ts";
 /**
  * The TypeScript value carried by each socket type. Modules that own a type add it by
  * declaration merging, e.g.
- *   declare module "../types.ts" { interface SocketValues { LATENT: Latent } }
+ *   declare module "<path to>/core/node/definition.ts" { interface SocketValues { LATENT: Latent } }
  * Types nobody declared arrive as `unknown`.
  */
 export interface SocketValues {
@@ -24,7 +24,7 @@ export type SocketValue<T extends string> = T extends keyof SocketValues ? Socke
 
 /**
  * What the host (server or CLI) injects into every node. Extend it by declaration merging:
- *   declare module "../types.ts" { interface Services { models: ModelCache } }
+ *   declare module "<path to>/core/node/definition.ts" { interface Services { models: ModelCache } }
  * and construct the new field in server/services.ts (tsc then insists on it).
  */
 export interface Services {

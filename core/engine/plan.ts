@@ -1,11 +1,11 @@
 // plan(): what a job must run and what the cache already has, by input signature.
-import { widgetSpecs } from "../../nodes/params.ts";
-import type { AnyNodeDef, Services } from "../../nodes/types.ts";
+import { widgetSpecs } from "../node/params.ts";
+import type { AnyNodeDef, Services } from "../node/definition.ts";
 import type { OutputCache } from "./cache.ts";
-import { ancestorsOf, indexGraph, topoOrder, type GraphIndex } from "./graph.ts";
-import type { Registry } from "./registry.ts";
+import { ancestorsOf, indexGraph, topoOrder, type GraphIndex } from "../workflow/graph.ts";
+import type { Registry } from "../node/registry.ts";
 import { nodeSignature } from "./signature.ts";
-import type { Workflow } from "./workflow.ts";
+import type { Workflow } from "../workflow/schema.ts";
 
 /** A node failed while being planned (its fingerprint threw). */
 export class PlanError extends Error {
@@ -72,7 +72,7 @@ export async function plan(
     } catch (err) {
       throw new PlanError(id, def.type, err);
     }
-    const signature = nodeSignature({
+    const signature = await nodeSignature({
       type: def.type,
       version: def.version,
       params,

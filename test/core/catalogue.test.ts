@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { canConnect } from "../../nodes/sockets.ts";
+import { canConnect } from "../../core/node/sockets.ts";
 import { registry as studioRegistry } from "../../nodes/index.ts";
-import { defineNode, p } from "../../nodes/types.ts";
-import { catalogue, createOutputCache, createRegistry, estimateBytes, toObjectInfo } from "../../server/engine/index.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
+import { catalogue, createOutputCache, createRegistry, estimateBytes, toObjectInfo } from "../../core/engine/index.ts";
 import { makeStubs } from "./stubs.ts";
 
 const { registry } = makeStubs();

@@ -1,5 +1,5 @@
 // Output cache: signature → node outputs, least recently used evicted first, bounded by bytes.
-import type { UiOutput } from "../../nodes/types.ts";
+import type { UiOutput } from "../node/definition.ts";
 
 export interface CacheEntry {
   outputs: Record<string, unknown>;

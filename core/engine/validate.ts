@@ -1,11 +1,11 @@
 // validate(): every problem in a workflow at once, each naming the node and field.
 import type { z } from "zod";
-import { canConnect } from "../../nodes/sockets.ts";
-import { paramSocketType, widgetSpecs, type ParamSpec } from "../../nodes/params.ts";
-import type { AnyNodeDef } from "../../nodes/types.ts";
-import { ancestorsOf, findCycles, indexGraph } from "./graph.ts";
-import type { Registry } from "./registry.ts";
-import type { Workflow, WorkflowLink } from "./workflow.ts";
+import { canConnect } from "../node/sockets.ts";
+import { paramSocketType, widgetSpecs, type ParamSpec } from "../node/params.ts";
+import type { AnyNodeDef } from "../node/definition.ts";
+import { ancestorsOf, findCycles, indexGraph } from "../workflow/graph.ts";
+import type { Registry } from "../node/registry.ts";
+import type { Workflow, WorkflowLink } from "../workflow/schema.ts";
 
 export type ValidationErrorKind =
   | "duplicate_id"

@@ -2,11 +2,11 @@
 export { createEngine, WorkflowInvalidError, type Engine, type EngineOptions, type RunOptions, type RunResult } from "./engine.ts";
 export type { JobResult } from "./execute.ts";
 export type { EngineEvent, EngineEventType, EventOf, JobStatus, NodeError } from "./events.ts";
-export { createRegistry, checkDefinition, type Registry } from "./registry.ts";
+export { createRegistry, checkDefinition, type Registry } from "../node/registry.ts";
 export { validate, defaultTargets, type ValidationError, type ValidationErrorKind } from "./validate.ts";
 export { plan, PlanError, type Plan } from "./plan.ts";
 export { createOutputCache, estimateBytes, type OutputCache } from "./cache.ts";
-export { applySeedControls, nextSeed } from "./seed.ts";
+export { applySeedControls, nextSeed } from "../workflow/seed.ts";
 export {
   parseWorkflow,
   workflowSchema,
@@ -18,9 +18,9 @@ export {
   type WorkflowNode,
   type WorkflowLink,
   type MigrationEnv,
-} from "./workflow.ts";
-export { migrate } from "./migrations.ts";
-export { toApiPrompt, fromApiPrompt, isApiPrompt, apiPromptSchema, toComfyNodeErrors, type ApiPrompt, type ComfyNodeErrors } from "./comfy.ts";
-export { loadWorkflow } from "./load.ts";
-export { catalogue, catalogueNode, toObjectInfo, objectInfoNode, type CatalogueNode, type CatalogueParam, type ObjectInfoNode } from "./catalogue.ts";
-export { indexGraph, ancestorsOf, findCycles, topoOrder, type GraphIndex } from "./graph.ts";
+} from "../workflow/schema.ts";
+export { migrate } from "../workflow/migrations.ts";
+export { toApiPrompt, fromApiPrompt, isApiPrompt, apiPromptSchema, toComfyNodeErrors, type ApiPrompt, type ComfyNodeErrors } from "../workflow/api-prompt.ts";
+export { loadWorkflow } from "../workflow/load.ts";
+export { catalogue, catalogueNode, toObjectInfo, objectInfoNode, type CatalogueNode, type CatalogueParam, type ObjectInfoNode } from "../node/catalogue.ts";
+export { indexGraph, ancestorsOf, findCycles, topoOrder, type GraphIndex } from "../workflow/graph.ts";

@@ -1,7 +1,7 @@
 // Small `up` functions, one per version step (tldraw-style record migrations).
 import { z } from "zod";
-import { widgetSpecs } from "../../nodes/params.ts";
-import type { Registry } from "./registry.ts";
+import { widgetSpecs } from "../node/params.ts";
+import type { Registry } from "../node/registry.ts";
 
 export class WorkflowFormatError extends Error {
   constructor(public readonly issues: string[]) {

@@ -9,7 +9,7 @@ import {
   validate,
   WorkflowFormatError,
   type Workflow,
-} from "../../server/engine/index.ts";
+} from "../../core/engine/index.ts";
 import { makeStubs, stubEngine, wf } from "./stubs.ts";
 
 const { registry } = makeStubs();

@@ -1,7 +1,7 @@
 // One entry point for any workflow document a user or script hands us.
-import { fromApiPrompt, isApiPrompt } from "./comfy.ts";
-import type { Registry } from "./registry.ts";
-import { parseWorkflow, type Workflow } from "./workflow.ts";
+import { fromApiPrompt, isApiPrompt } from "./api-prompt.ts";
+import type { Registry } from "../node/registry.ts";
+import { parseWorkflow, type Workflow } from "./schema.ts";
 
 /**
  * Our format in any version (migrated) or a ComfyUI API prompt (converted).

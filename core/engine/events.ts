@@ -1,5 +1,5 @@
 // One typed event stream for everything a job does; the server and the CLI both subscribe.
-import type { AppliedPatch, PreviewPayload, UiOutput } from "../../nodes/types.ts";
+import type { AppliedPatch, PreviewPayload, UiOutput } from "../node/definition.ts";
 
 export interface NodeError {
   nodeId: string;

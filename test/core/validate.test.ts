@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validate, type ValidationError } from "../../server/engine/index.ts";
+import { validate, type ValidationError } from "../../core/engine/index.ts";
 import { makeStubs, wf } from "./stubs.ts";
 
 const { registry } = makeStubs();

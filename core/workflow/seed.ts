@@ -1,7 +1,7 @@
 // control_after_generate: the next workflow's seeds, as ComfyUI's seed widgets do after a run.
-import { SEED_CONTROL_PARAM, SEED_CONTROLS, SEED_MAX, type SeedControl } from "../../nodes/params.ts";
-import type { Registry } from "./registry.ts";
-import type { Workflow } from "./workflow.ts";
+import { SEED_CONTROL_PARAM, SEED_CONTROLS, SEED_MAX, type SeedControl } from "../node/params.ts";
+import type { Registry } from "../node/registry.ts";
+import type { Workflow } from "./schema.ts";
 
 export function nextSeed(seed: number, control: SeedControl, random: () => number): number {
   switch (control) {

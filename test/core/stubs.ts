@@ -1,11 +1,11 @@
 // Stub node types for engine tests: each records its runs so tests can assert what ran.
-import { defineNode, p } from "../../nodes/types.ts";
-import { INT } from "../../nodes/sockets.ts";
+import { defineNode, p } from "../../core/node/definition.ts";
+import { INT } from "../../core/node/sockets.ts";
 
 /** A socket type of the tests' own, so stubs stay independent of the real LATENT value. */
 export const BLOB = "TEST_BLOB";
-import { createEngine, createRegistry, type EngineEvent, type Workflow, type WorkflowInput } from "../../server/engine/index.ts";
-import { workflowSchema } from "../../server/engine/workflow.ts";
+import { createEngine, createRegistry, type EngineEvent, type Workflow, type WorkflowInput } from "../../core/engine/index.ts";
+import { workflowSchema } from "../../core/workflow/schema.ts";
 import { createServices } from "../../server/services.ts";
 
 export function makeStubs() {

@@ -1,7 +1,7 @@
 // The workflow document (version 2): what the editor saves and the engine runs.
 import { z } from "zod";
 import { migrate, WORKFLOW_VERSION, WorkflowFormatError, type MigrationEnv } from "./migrations.ts";
-import type { Registry } from "./registry.ts";
+import type { Registry } from "../node/registry.ts";
 
 export { WORKFLOW_VERSION, WorkflowFormatError, migrationEnv, type MigrationEnv } from "./migrations.ts";
 

@@ -1,7 +1,7 @@
 // The node catalogue as JSON: our own (params as JSON Schema) and ComfyUI's /object_info shape.
 import { z } from "zod";
-import { paramSocketType, widgetSpecs, type ParamKind, type ParamSpec } from "../../nodes/params.ts";
-import type { AnyNodeDef } from "../../nodes/types.ts";
+import { paramSocketType, widgetSpecs, type ParamKind, type ParamSpec } from "./params.ts";
+import type { AnyNodeDef } from "./definition.ts";
 import type { Registry } from "./registry.ts";
 
 export interface CatalogueParam {

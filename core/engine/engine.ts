@@ -1,15 +1,14 @@
 // createEngine(): the one object hosts drive. Holds the cache and the running jobs, nothing else.
-import { randomUUID } from "node:crypto";
-import type { Logger, Services } from "../../nodes/types.ts";
+import type { Logger, Services } from "../node/definition.ts";
 import { createOutputCache } from "./cache.ts";
 import { createEmitter, type Emitter } from "./events.ts";
 import { executeJob, type JobResult } from "./execute.ts";
 import { createJobLive, type JobLive } from "./live.ts";
 import { plan, PlanError, type Plan } from "./plan.ts";
-import type { Registry } from "./registry.ts";
-import { applySeedControls } from "./seed.ts";
+import type { Registry } from "../node/registry.ts";
+import { applySeedControls } from "../workflow/seed.ts";
 import { defaultTargets, validate, type ValidationError } from "./validate.ts";
-import type { Workflow } from "./workflow.ts";
+import type { Workflow } from "../workflow/schema.ts";
 
 export interface EngineOptions {
   registry: Registry;
@@ -64,7 +63,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const jobs = new Map<string, { abort: AbortController; live: JobLive }>();
 
   async function run(wf: Workflow, o: RunOptions = {}): Promise<RunResult> {
-    const jobId = o.jobId ?? randomUUID();
+    const jobId = o.jobId ?? globalThis.crypto.randomUUID();
     if (jobs.has(jobId)) throw new Error(`job ${jobId} is already running`);
     const targets = o.targets ?? defaultTargets(wf, registry);
     const errors = validate(wf, registry, { targets });

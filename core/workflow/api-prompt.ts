@@ -1,9 +1,9 @@
 // ComfyUI's API prompt format: {"<id>": {class_type, inputs: {param: v, socket: ["<id>", i]}}}.
 import { z } from "zod";
 import { WorkflowFormatError } from "./migrations.ts";
-import type { Registry } from "./registry.ts";
-import type { ValidationError } from "./validate.ts";
-import { WORKFLOW_VERSION, type Workflow, type WorkflowLink, type WorkflowNode } from "./workflow.ts";
+import type { Registry } from "../node/registry.ts";
+import type { ValidationError } from "../engine/validate.ts";
+import { WORKFLOW_VERSION, type Workflow, type WorkflowLink, type WorkflowNode } from "./schema.ts";
 
 export const apiPromptSchema = z.record(
   z.string(),

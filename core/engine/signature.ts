@@ -1,5 +1,4 @@
 // Cache signatures: node type + version + params + upstream signatures, hashed.
-import { createHash } from "node:crypto";
 
 /** JSON with object keys sorted, so equal values always give equal text. */
 export function stableStringify(value: unknown): string {
@@ -19,8 +18,10 @@ export interface SignatureParts {
   inputs: [string, string, string][];
 }
 
-export function nodeSignature(parts: SignatureParts): string {
+/** SHA-256 of the stable text, through Web Crypto (in Node and the browser alike), as 40 hex digits. */
+export async function nodeSignature(parts: SignatureParts): Promise<string> {
   const inputs = [...parts.inputs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const text = stableStringify({ ...parts, inputs });
-  return createHash("sha256").update(text).digest("hex").slice(0, 40);
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(digest.subarray(0, 20), (b) => b.toString(16).padStart(2, "0")).join("");
 }

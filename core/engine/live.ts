@@ -1,5 +1,5 @@
 // Live patches to a running job: kept per job, read by nodes at their step boundaries.
-import type { AppliedPatch, LiveChannel, LivePatch } from "../../nodes/types.ts";
+import type { AppliedPatch, LiveChannel, LivePatch } from "../node/definition.ts";
 
 export interface JobLive {
   add(nodeId: string | undefined, values: Record<string, number>): void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defineNode } from "../../nodes/types.ts";
-import { createEngine, createRegistry, WorkflowInvalidError } from "../../server/engine/index.ts";
+import { defineNode } from "../../core/node/definition.ts";
+import { createEngine, createRegistry, WorkflowInvalidError } from "../../core/engine/index.ts";
 import { createServices } from "../../server/services.ts";
 import { makeStubs, setParam, stubEngine, wf } from "./stubs.ts";
 

@@ -1,0 +1,36 @@
+// The public node API: what a node, built in or from a custom node pack, may import. Anything else
+// under core/ is private to the studio and may change. See docs/nodes-api.md.
+export {
+  defineNode,
+  p,
+  SEED_CONTROLS,
+  SEED_CONTROL_PARAM,
+  type AnyNodeDef,
+  type AppliedPatch,
+  type FileRef,
+  type InputValues,
+  type LiveChannel,
+  type LivePatch,
+  type Logger,
+  type NodeContext,
+  type NodeDef,
+  type NodeResult,
+  type Outputs,
+  type OutputValues,
+  type ParamKind,
+  type Params,
+  type ParamSpec,
+  type ParamValues,
+  type PreviewPayload,
+  type RunInputs,
+  type SeedControl,
+  type Services,
+  type SocketSpec,
+  type Sockets,
+  type SocketTypeName,
+  type SocketValue,
+  type SocketValues,
+  type UiOutput,
+} from "./node/definition.ts";
+export * from "./node/sockets.ts";
+export type { Workflow, WorkflowLink, WorkflowNode } from "./workflow/schema.ts";
