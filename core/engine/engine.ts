@@ -83,7 +83,7 @@ export function createEngine(opts: EngineOptions): Engine {
         if (!(err instanceof PlanError)) throw err;
         return { ...planFailure(jobId, targets, err), workflow: wf };
       }
-      const result = await executeJob({ plan: p, jobId, signal: abort.signal, cache, emitter, services, live, logger, workflow: wf });
+      const result = await executeJob({ plan: p, jobId, signal: abort.signal, cache, emitter, services, live, logger, workflow: wf, registry });
       const next = result.status === "success" ? applySeedControls(wf, registry, opts.random) : wf;
       return { ...result, workflow: next };
     } finally {

@@ -4,6 +4,7 @@ import type { OutputCache } from "./cache.ts";
 import type { Emitter, JobStatus, NodeError } from "./events.ts";
 import type { JobLive } from "./live.ts";
 import type { Plan, PlannedNode } from "./plan.ts";
+import type { Registry } from "../node/registry.ts";
 import { topoOrder } from "../workflow/graph.ts";
 import type { Workflow } from "../workflow/schema.ts";
 
@@ -32,6 +33,8 @@ export interface ExecuteArgs {
   logger: Logger;
   /** The running document, handed to nodes as ctx.workflow (e.g. for provenance in written files). */
   workflow?: Workflow;
+  /** Lets nodes read the definitions of the document's other nodes (ctx.definitionOf). */
+  registry?: Registry;
 }
 
 function nodeLogger(logger: Logger, jobId: string, nodeId: string): Logger {
@@ -107,6 +110,7 @@ export async function executeJob(a: ExecuteArgs): Promise<JobResult> {
         emitter.emit({ type: "patched", jobId, patch });
       }),
       workflow: a.workflow,
+      definitionOf: (type) => a.registry?.get(type),
     };
     try {
       const result = await n.def.run(ctx, collectInputs(n, plan, values));

@@ -1,6 +1,6 @@
 // The node catalogue as JSON: our own (params as JSON Schema) and ComfyUI's /object_info shape.
 import { z } from "zod";
-import { paramSocketType, widgetSpecs, type ParamKind, type ParamSpec } from "./params.ts";
+import { paramSocketType, widgetSpecs, type LiveSpec, type ParamKind, type ParamRole, type ParamSpec } from "./params.ts";
 import type { AnyNodeDef } from "./definition.ts";
 import type { Registry } from "./registry.ts";
 
@@ -17,6 +17,9 @@ export interface CatalogueParam {
   uiOnly: boolean;
   /** The socket type when this param is driven by a link. */
   socketType: string;
+  /** Present when a change may reach a running job (see LiveSpec). */
+  live?: LiveSpec;
+  role?: ParamRole;
   schema: Record<string, unknown>;
 }
 
@@ -59,6 +62,8 @@ export function catalogueNode(def: AnyNodeDef): CatalogueNode {
       choices: spec.choices,
       uiOnly: spec.uiOnly === true,
       socketType: paramSocketType(spec),
+      ...(spec.live ? { live: spec.live } : {}),
+      ...(spec.role ? { role: spec.role } : {}),
       schema: z.toJSONSchema(spec.schema, { unrepresentable: "any" }),
     })),
     outputs: Object.entries(def.outputs).map(([name, type]) => ({ name, type })),

@@ -3,7 +3,7 @@ import type { Workflow } from "../workflow/schema.ts";
 import type { ParamValues, Params } from "./params.ts";
 import type { SocketType } from "./sockets.ts";
 
-export type { ParamKind, ParamSpec, Params, ParamValues, SeedControl } from "./params.ts";
+export type { LiveSpec, ParamKind, ParamRole, ParamSpec, Params, ParamValues, SeedControl } from "./params.ts";
 export { p, SEED_CONTROLS, SEED_CONTROL_PARAM } from "./params.ts";
 
 /**
@@ -13,11 +13,22 @@ export { p, SEED_CONTROLS, SEED_CONTROL_PARAM } from "./params.ts";
  * Types nobody declared arrive as `unknown`.
  */
 export interface SocketValues {
+  FRAMES: Frames;
   INT: number;
   FLOAT: number;
   STRING: string;
   BOOLEAN: boolean;
   "*": unknown;
+}
+
+/** FRAMES: RGB clips, [batch × frames × height × width × 3], 8-bit. */
+export interface Frames {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
+  frames: number;
+  batch: number;
+  fps: number;
 }
 
 export type SocketValue<T extends string> = T extends keyof SocketValues ? SocketValues[T] : unknown;
@@ -91,6 +102,8 @@ export interface NodeContext {
   live: LiveChannel;
   /** The document this job runs (as given to engine.run); absent when a node is run outside the engine. */
   workflow?: Workflow;
+  /** The definition of a node type (id or alias) as this engine knows it, e.g. to read `workflow`'s other nodes. */
+  definitionOf?(type: string): AnyNodeDef | undefined;
 }
 
 export interface FileRef {

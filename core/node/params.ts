@@ -5,6 +5,19 @@ import { BOOLEAN, FLOAT, INT, STRING } from "./sockets.ts";
 
 export type ParamKind = "int" | "float" | "slider" | "choice" | "text" | "multiline" | "seed" | "toggle";
 
+/**
+ * How a change to a param reaches a job that is already running (the editor sends it as a live
+ * patch instead of re-queueing). `applies`: "next_step" — read again at the next step boundary;
+ * "reschedule" — the rest of the noise schedule is recomputed from where the run stands.
+ */
+export interface LiveSpec {
+  applies: "next_step" | "reschedule";
+  /** The output whose consumers take the change (e.g. a scheduler's SIGMAS reach the sampler); absent: this node. */
+  via?: string;
+  /** The name the receiving node reads the value by; default: the param's own name. */
+  key?: string;
+}
+
 export interface ParamSpec<S extends z.ZodType = z.ZodType> {
   schema: S;
   kind: ParamKind;
@@ -15,7 +28,14 @@ export interface ParamSpec<S extends z.ZodType = z.ZodType> {
   choices?: readonly string[];
   /** Shown in the editor, never sent to run(); e.g. the seed control. */
   uiOnly?: boolean;
+  /** May change while the node's job runs, and how; absent: a change needs a new run. */
+  live?: LiveSpec;
+  /** What the value means to readers outside the node (the summary written into every video). */
+  role?: ParamRole;
 }
+
+/** "prompt": the text a generation follows; "model": the name of the model pack it uses. */
+export type ParamRole = "prompt" | "model";
 
 export type Params = Record<string, ParamSpec>;
 export type ParamValues<P extends Params> = { [K in keyof P]: z.output<P[K]["schema"]> };
@@ -26,7 +46,8 @@ export type SeedControl = (typeof SEED_CONTROLS)[number];
 export const SEED_CONTROL_PARAM = "control_after_generate";
 export const SEED_MAX = Number.MAX_SAFE_INTEGER;
 
-interface NumberOpts { default: number; min?: number; max?: number; step?: number; description?: string }
+interface TextOpts { default?: string; description?: string; role?: ParamRole }
+interface NumberOpts { default: number; min?: number; max?: number; step?: number; description?: string; live?: LiveSpec }
 
 function bounded(s: z.ZodNumber, o: NumberOpts): z.ZodNumber {
   let out = s;
@@ -43,6 +64,7 @@ function numberSpec(kind: ParamKind, base: z.ZodNumber, o: NumberOpts) {
     max: o.max,
     step: o.step,
     description: o.description,
+    ...(o.live ? { live: o.live } : {}),
   } satisfies ParamSpec;
 }
 
@@ -59,10 +81,10 @@ export const p = {
       choices,
       description: o.description,
     }) satisfies ParamSpec,
-  text: (o: { default?: string; description?: string } = {}) =>
-    ({ schema: z.string().default(o.default ?? ""), kind: "text", description: o.description }) satisfies ParamSpec,
-  multiline: (o: { default?: string; description?: string } = {}) =>
-    ({ schema: z.string().default(o.default ?? ""), kind: "multiline", description: o.description }) satisfies ParamSpec,
+  text: (o: TextOpts = {}) =>
+    ({ schema: z.string().default(o.default ?? ""), kind: "text", description: o.description, ...(o.role ? { role: o.role } : {}) }) satisfies ParamSpec,
+  multiline: (o: TextOpts = {}) =>
+    ({ schema: z.string().default(o.default ?? ""), kind: "multiline", description: o.description, ...(o.role ? { role: o.role } : {}) }) satisfies ParamSpec,
   toggle: (o: { default: boolean; description?: string }) =>
     ({ schema: z.boolean().default(o.default), kind: "toggle", description: o.description }) satisfies ParamSpec,
   /** Escape hatch: any zod schema (give it a default) with explicit UI metadata. */

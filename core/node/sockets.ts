@@ -7,11 +7,9 @@ export const ENCODER = "ENCODER";
 export const CONDITIONING = "CONDITIONING";
 export const LATENT = "LATENT";
 export const SIGMAS = "SIGMAS";
-export const SAMPLER = "SAMPLER";
 export const GUIDANCE = "GUIDANCE";
 export const FRAMES = "FRAMES";
 export const VIDEO = "VIDEO";
-export const IMAGE = "IMAGE";
 export const PHYSICS_SCENE = "PHYSICS_SCENE";
 export const PHYSICS_TRACE = "PHYSICS_TRACE";
 export const INT = "INT";
@@ -21,8 +19,8 @@ export const BOOLEAN = "BOOLEAN";
 export const ANY = "*";
 
 export const SOCKET_TYPES = [
-  MODEL, TEXT_ENCODER, DECODER, ENCODER, CONDITIONING, LATENT, SIGMAS, SAMPLER, GUIDANCE,
-  FRAMES, VIDEO, IMAGE, PHYSICS_SCENE, PHYSICS_TRACE, INT, FLOAT, STRING, BOOLEAN, ANY,
+  MODEL, TEXT_ENCODER, DECODER, ENCODER, CONDITIONING, LATENT, SIGMAS, GUIDANCE,
+  FRAMES, VIDEO, PHYSICS_SCENE, PHYSICS_TRACE, INT, FLOAT, STRING, BOOLEAN, ANY,
 ] as const;
 
 export type SocketType = (typeof SOCKET_TYPES)[number];

@@ -14,7 +14,7 @@ export default defineNode({
   aliases: ["CheckpointLoaderSimple"],
   inputs: {},
   params: {
-    pack: p.custom(z.string().min(1).default(DEFAULT_PACK), { kind: "choice", choices: shippedPackNames(), description: "Model pack folder name" }),
+    pack: p.custom(z.string().min(1).default(DEFAULT_PACK), { kind: "choice", choices: shippedPackNames(), description: "Model pack folder name", role: "model" }),
     device: p.choice(["cpu", "cuda"], { default: "cpu", description: "Execution provider" }),
     if_unavailable: p.choice(["fall back to cpu", "fail"], { default: "fall back to cpu", description: "What to do when CUDA is asked for but not available" }),
   },

@@ -3,10 +3,11 @@ import type { Latent } from "../model/values.ts";
 import { createNoise, makeDenoiser, noiseScaling, SAMPLER_NAMES, SAMPLERS } from "../sampling/index.ts";
 import { CONDITIONING, GUIDANCE, LATENT, MODEL, SIGMAS } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
-import { blendDenoiser, guidedModel, type RunState } from "./guided-model.ts";
+import { guidedDenoiser } from "../guidance/compose.ts";
+import { GUIDANCE_STRENGTH } from "../guidance/method.ts";
+import { packModel } from "./pack-model.ts";
 import { packSampling } from "./pack-sampling.ts";
 import { latentShape } from "./shape.ts";
-import "../physics-nodes/values.ts";
 
 export default defineNode({
   type: "t2v.Sampler",
@@ -25,7 +26,7 @@ export default defineNode({
   },
   params: {
     sampler_name: p.choice(SAMPLER_NAMES, { default: "euler" }),
-    cfg: p.float({ default: 3, min: 0, max: 20, step: 0.1, description: "Classifier-free guidance scale (1 = off, one model call per step)" }),
+    cfg: p.float({ default: 3, min: 0, max: 20, step: 0.1, description: "Classifier-free guidance scale (1 = off, one model call per step)", live: { applies: "next_step" } }),
     seed: p.seed({ default: 0, description: "Noise added by ancestral and SDE samplers" }),
   },
   outputs: { LATENT },
@@ -37,41 +38,41 @@ export default defineNode({
     const size = shape.reduce((a, b) => a * b, 1);
     const ms = packSampling(m);
     const negFeatures = negative?.features ?? (await pack.encodeText(pack.tokenize("").ids, 1));
-    const state: RunState = { cfg, guidanceStrength: guidance?.strength ?? 0, step: 0, total: sigmas.values.length - 1 };
+    // Live patches (cfg here, guidance strength from the Physics Guidance node) are read per step.
+    const liveAt = (i: number) => ctx.live.get(i);
     let calls = 0;
-    const onCall = () => void calls++;
-    const denoise = blendDenoiser(
-      makeDenoiser(ms, guidedModel({ pack, positive: positive.features, negative: negFeatures, batch: shape[0], guidance, state, onCall })),
-      guidance, state, shape[0],
+    const callPack = packModel({ pack, positive: positive.features, negative: negFeatures, batch: shape[0], onCall: () => void calls++ });
+    const methods = guidance?.methods ?? [];
+    for (const g of methods) g.check?.(pack);
+    const denoise = guidedDenoiser(
+      ({ x, sigma, at, simulation }) => makeDenoiser(ms, (xm, time) => callPack(xm, time, liveAt(at.i).cfg ?? cfg, simulation))(x, sigma, at),
+      methods,
+      (at) => liveAt(at.i)[GUIDANCE_STRENGTH] ?? guidance?.strength ?? 0,
     );
     if (sigmas.values.length < 2) throw new Error("sigmas: the schedule has no steps");
     const start = latent_image.samples ? Float64Array.from(latent_image.samples.data) : undefined;
     const x0 = noiseScaling(sigmas.values[0]!, createNoise(latent_image.seed).randn(size), start);
-    let live = ctx.live.get(0);
+    let live = liveAt(0);
+    let total = sigmas.values.length - 1;
     const result = await SAMPLERS[sampler_name](denoise, x0, sigmas.values, {
       noise: createNoise(seed),
       signal: ctx.signal,
       reschedule: (i, sigmaNow) => {
-        state.step = i;
-        const values = ctx.live.get(i);
+        const values = liveAt(i);
         if (values === live) return undefined;
         live = values;
-        if (values.cfg !== undefined) state.cfg = values.cfg;
-        if (values.guidance_strength !== undefined) state.guidanceStrength = values.guidance_strength;
         if (values.steps === undefined || !sigmas.recompute) return undefined;
-        const remaining = Math.max(1, Math.round(values.steps) - i);
-        state.total = i + remaining;
         ctx.log.info({ step: i, steps: values.steps }, "steps changed while running");
-        return sigmas.recompute(sigmaNow, remaining);
+        return sigmas.recompute(sigmaNow, Math.max(1, Math.round(values.steps) - i));
       },
       onStep: (info) => {
-        state.total = info.total;
+        total = info.total;
         ctx.progress(info.i + 1, info.total);
         const perClip = info.denoised.subarray(0, size / shape[0]);
         ctx.preview({ frames: latentPreview(perClip, shape, m), width: shape[4] * 4, height: shape[3] * 4, frameCount: shape[2], step: info.i + 1, steps: info.total });
       },
     });
     const out: Latent = { ...latent_image, samples: { data: Float32Array.from(result), shape } };
-    return { outputs: { LATENT: out }, ui: { steps: [state.total], model_calls: [calls] } };
+    return { outputs: { LATENT: out }, ui: { steps: [total], model_calls: [calls] } };
   },
 });

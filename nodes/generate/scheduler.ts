@@ -14,7 +14,7 @@ export default defineNode({
   inputs: { model: { type: MODEL } },
   params: {
     scheduler: p.choice(SCHEDULE_NAMES, { default: "simple" }),
-    steps: p.int({ default: 20, min: 1, max: 200 }),
+    steps: p.int({ default: 20, min: 1, max: 200, live: { applies: "reschedule", via: "SIGMAS" } }),
     denoise: p.slider({ default: 1, min: 0, max: 1, step: 0.01, description: "Below 1 starts part-way down, for video-to-video" }),
     shift: p.float({ default: 1, min: 0.1, max: 20, step: 0.05, description: "Rectified-flow timestep shift" }),
   },

@@ -10,7 +10,7 @@ export default defineNode({
   description: "Prompt → CONDITIONING with the pack's tokenizer and text encoder. Wire a second one to the sampler's negative input. Words outside the model's vocabulary are reported.",
   aliases: ["CLIPTextEncode"],
   inputs: { clip: { type: TEXT_ENCODER } },
-  params: { text: p.multiline({ default: "", description: "The prompt" }) },
+  params: { text: p.multiline({ default: "", description: "The prompt", role: "prompt" }) },
   outputs: { CONDITIONING },
   run: async (ctx, { clip, text }) => {
     const { ids, unknown } = clip.pack.tokenize(text);

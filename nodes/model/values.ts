@@ -32,15 +32,7 @@ export interface Sigmas {
   recompute?: (sigmaNow: number, remaining: number) => number[];
 }
 
-/** RGB clips, [batch × frames × height × width × 3], 8-bit. */
-export interface Frames {
-  rgb: Uint8Array;
-  width: number;
-  height: number;
-  frames: number;
-  batch: number;
-  fps: number;
-}
+export type { Frames } from "../../core/node/definition.ts";
 
 declare module "../../core/node/definition.ts" {
   interface SocketValues {
@@ -51,7 +43,6 @@ declare module "../../core/node/definition.ts" {
     CONDITIONING: Conditioning;
     LATENT: Latent;
     SIGMAS: Sigmas;
-    FRAMES: Frames;
   }
   interface Services {
     /** Opened model packs, shared across jobs; `free()` releases them. */

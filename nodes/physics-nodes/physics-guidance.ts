@@ -2,7 +2,10 @@ import { fromEncoderOutput, rgb8ToPlanar } from "../model/convert.ts";
 import { mergedMasks } from "../physics/clip.ts";
 import { ENCODER, GUIDANCE, PHYSICS_TRACE } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
-import type { Guidance, PhysicsTraceValue } from "./values.ts";
+import { blendGuidance } from "../guidance/blend.ts";
+import { GUIDANCE_STRENGTH, type GuidanceMethod } from "../guidance/method.ts";
+import { simulationGuidance } from "../guidance/simulation.ts";
+import type { PhysicsTraceValue } from "./values.ts";
 import "../model/values.ts";
 
 /** Object coverage as the model's simulation input: frames × H × W in 0–1. */
@@ -43,7 +46,7 @@ export default defineNode({
   },
   params: {
     method: p.choice(["simulation", "blend", "both"], { default: "simulation" }),
-    strength: p.slider({ default: 1, min: 0, max: 1, step: 0.05 }),
+    strength: p.slider({ default: 1, min: 0, max: 1, step: 0.05, live: { applies: "next_step", via: "GUIDANCE", key: GUIDANCE_STRENGTH } }),
     start: p.slider({ default: 0, min: 0, max: 1, step: 0.01 }),
     end: p.slider({ default: 1, min: 0, max: 1, step: 0.01 }),
     background: p.slider({
@@ -58,8 +61,7 @@ export default defineNode({
   run: async (_ctx, { trace, vae, method, strength, start, end, background }) => {
     if (end <= start) throw new Error(`end: must be after start (${start})`);
     const cover = simulationInput(trace);
-    const g: Guidance = { start, end, strength };
-    if (method !== "blend") g.simulation = cover;
+    const methods: GuidanceMethod[] = [];
     if (method !== "simulation") {
       if (!vae) throw new Error("vae: the blend method needs the pack's encoder (wire Load Model's ENCODER)");
       const m = vae.pack.manifest;
@@ -67,8 +69,9 @@ export default defineNode({
       const z = await vae.pack.encode(rgb8ToPlanar(trace.render.rgb, frames, H, W, m.rgb_range), frames);
       const f = m.latent.spatial_factor;
       const mask = latentMask(cover, frames, H, W, f).map((v) => v + background * (1 - v));
-      g.blend = { target: fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask };
+      methods.push(blendGuidance(fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask, start, end));
     }
-    return { outputs: { GUIDANCE: g } };
+    if (method !== "blend") methods.push(simulationGuidance(cover, start, end));
+    return { outputs: { GUIDANCE: { strength, methods } } };
   },
 });

@@ -20,24 +20,9 @@ export interface PhysicsTraceValue {
   timeScale: number;
 }
 
-/**
- * GUIDANCE: what the sampler needs to steer by a simulation. `start`/`end` are fractions of the
- * schedule; outside them the sampler runs unguided.
- */
-export interface Guidance {
-  start: number;
-  end: number;
-  strength: number;
-  /** Object coverage per frame [T × H × W] in 0–1, for packs trained with a simulation input. */
-  simulation?: Float32Array;
-  /** Latent blending toward the encoded rendering of the simulation, inside the object masks. */
-  blend?: { target: Float32Array; mask: Float32Array };
-}
-
 declare module "../../core/node/definition.ts" {
   interface SocketValues {
     PHYSICS_SCENE: PhysicsSceneValue;
     PHYSICS_TRACE: PhysicsTraceValue;
-    GUIDANCE: Guidance;
   }
 }

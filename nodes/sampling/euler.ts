@@ -5,7 +5,7 @@ import { report, walk } from "./walk.ts";
 /** Euler steps on the probability-flow ODE, Karras et al. 2022 (arXiv:2206.00364), Alg. 2 without churn. */
 export const euler: Sampler = async (denoise, x, sigmas, opts) => {
   for (const step of walk(sigmas, opts)) {
-    const denoised = await denoise(x, step.sigma);
+    const denoised = await denoise(x, step.sigma, step);
     await report(opts, step, x, denoised);
     x = axpy(step.sigmaNext - step.sigma, toD(x, step.sigma, denoised), x);
   }
@@ -24,7 +24,7 @@ export const euler_ancestral: Sampler = async (denoise, x, sigmas, opts) => {
   const eta = opts.eta ?? 1;
   const sNoise = opts.s_noise ?? 1;
   for (const step of walk(sigmas, opts)) {
-    const denoised = await denoise(x, step.sigma);
+    const denoised = await denoise(x, step.sigma, step);
     await report(opts, step, x, denoised);
     const { down, up } = ancestralStep(step.sigma, step.sigmaNext, eta);
     x = axpy(down - step.sigma, toD(x, step.sigma, denoised), x);
@@ -42,7 +42,7 @@ export const ddim: Sampler = async (denoise, x, sigmas, opts) => {
   const eta = opts.eta ?? 0;
   const sNoise = opts.s_noise ?? 1;
   for (const step of walk(sigmas, opts)) {
-    const denoised = await denoise(x, step.sigma);
+    const denoised = await denoise(x, step.sigma, step);
     await report(opts, step, x, denoised);
     const { down, up } = ancestralStep(step.sigma, step.sigmaNext, eta);
     // eps = (x − x0)/sigma, so x0 + down·eps = (down/sigma)·x + (1 − down/sigma)·x0
@@ -58,7 +58,7 @@ export const ddim: Sampler = async (denoise, x, sigmas, opts) => {
  */
 export const flow_euler: Sampler = async (denoise, x, sigmas, opts) => {
   for (const step of walk(sigmas, opts)) {
-    const denoised = await denoise(x, step.sigma);
+    const denoised = await denoise(x, step.sigma, step);
     await report(opts, step, x, denoised);
     const t = step.sigma / (1 + step.sigma);
     const tNext = step.sigmaNext / (1 + step.sigmaNext);

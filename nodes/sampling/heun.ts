@@ -5,7 +5,7 @@ import { report, walk } from "./walk.ts";
 /** Heun's 2nd-order method, Karras et al. 2022 (arXiv:2206.00364) Alg. 1; Euler on the step to sigma 0. */
 export const heun: Sampler = async (denoise, x, sigmas, opts) => {
   for (const step of walk(sigmas, opts)) {
-    const denoised = await denoise(x, step.sigma);
+    const denoised = await denoise(x, step.sigma, step);
     await report(opts, step, x, denoised);
     const d = toD(x, step.sigma, denoised);
     const dt = step.sigmaNext - step.sigma;
@@ -14,7 +14,7 @@ export const heun: Sampler = async (denoise, x, sigmas, opts) => {
       continue;
     }
     const x2 = axpy(dt, d, x);
-    const d2 = toD(x2, step.sigmaNext, await denoise(x2, step.sigmaNext));
+    const d2 = toD(x2, step.sigmaNext, await denoise(x2, step.sigmaNext, step));
     x = axpy(dt, lin2(0.5, d, 0.5, d2), x);
   }
   return x;
@@ -26,7 +26,7 @@ export const heun: Sampler = async (denoise, x, sigmas, opts) => {
  */
 export const dpm_2: Sampler = async (denoise, x, sigmas, opts) => {
   for (const step of walk(sigmas, opts)) {
-    const denoised = await denoise(x, step.sigma);
+    const denoised = await denoise(x, step.sigma, step);
     await report(opts, step, x, denoised);
     const d = toD(x, step.sigma, denoised);
     if (step.sigmaNext === 0) {
@@ -35,7 +35,7 @@ export const dpm_2: Sampler = async (denoise, x, sigmas, opts) => {
     }
     const sigmaMid = Math.sqrt(step.sigma * step.sigmaNext);
     const x2 = axpy(sigmaMid - step.sigma, d, x);
-    const d2 = toD(x2, sigmaMid, await denoise(x2, sigmaMid));
+    const d2 = toD(x2, sigmaMid, await denoise(x2, sigmaMid, step));
     x = axpy(step.sigmaNext - step.sigma, d2, x);
   }
   return x;

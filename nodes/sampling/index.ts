@@ -36,7 +36,7 @@ export const SAMPLERS: Record<SamplerName, Sampler> = {
   flow_euler,
 };
 
-export type { Denoise, NoiseSource, Reschedule, Sampler, SamplerOptions, StepInfo } from "./types.ts";
+export type { Denoise, NoiseSource, Reschedule, Sampler, SamplerOptions, StepAt, StepInfo } from "./types.ts";
 export { createNoise } from "./noise.ts";
 export { ancestralStep, ddim, euler, euler_ancestral, flow_euler } from "./euler.ts";
 export { dpm_2, heun } from "./heun.ts";

@@ -13,7 +13,7 @@ export const lms: Sampler<LmsOptions> = async (denoise, x, sigmas, opts) => {
   if (!Number.isInteger(order) || order < 1 || order > 4) throw new RangeError(`lms order must be 1..4, got ${order}`);
   const hist: { sigma: number; d: Float64Array }[] = []; // visited sigmas, so a reschedule keeps it valid
   for (const step of walk(sigmas, opts)) {
-    const denoised = await denoise(x, step.sigma);
+    const denoised = await denoise(x, step.sigma, step);
     await report(opts, step, x, denoised);
     hist.unshift({ sigma: step.sigma, d: toD(x, step.sigma, denoised) });
     if (hist.length > order) hist.pop();
@@ -40,7 +40,7 @@ function lagrangeIntegral(nodes: number[], j: number, a: number, b: number): num
 export const dpmpp_2m: Sampler = async (denoise, x, sigmas, opts) => {
   let prev: { sigma: number; denoised: Float64Array } | undefined;
   for (const step of walk(sigmas, opts)) {
-    const denoised = await denoise(x, step.sigma);
+    const denoised = await denoise(x, step.sigma, step);
     await report(opts, step, x, denoised);
     if (step.sigmaNext === 0) {
       x = denoised;

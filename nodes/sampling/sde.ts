@@ -15,7 +15,7 @@ export const dpmpp_2m_sde: Sampler<Dpmpp2mSdeOptions> = async (denoise, x, sigma
   let prev: { sigma: number; denoised: Float64Array } | undefined;
   for (const step of walk(sigmas, opts)) {
     const { sigma, sigmaNext } = step;
-    const denoised = await denoise(x, sigma);
+    const denoised = await denoise(x, sigma, step);
     await report(opts, step, x, denoised);
     if (sigmaNext === 0) {
       x = denoised;
@@ -52,7 +52,7 @@ export const dpmpp_sde: Sampler<DpmppSdeOptions> = async (denoise, x, sigmas, op
   const r = opts.r ?? 0.5;
   for (const step of walk(sigmas, opts)) {
     const { sigma, sigmaNext } = step;
-    const denoised = await denoise(x, sigma);
+    const denoised = await denoise(x, sigma, step);
     await report(opts, step, x, denoised);
     if (sigmaNext === 0) {
       x = denoised; // the Euler step to sigma 0
@@ -63,7 +63,7 @@ export const dpmpp_sde: Sampler<DpmppSdeOptions> = async (denoise, x, sigmas, op
     const a = ancestralStep(sigma, sigmaS, eta);
     let x2 = lin2(a.down / sigma, x, 1 - a.down / sigma, denoised);
     if (nHalf) x2 = axpy(a.up * sNoise, nHalf, x2);
-    const denoised2 = await denoise(x2, sigmaS);
+    const denoised2 = await denoise(x2, sigmaS, step);
     const fac = 1 / (2 * r);
     const b = ancestralStep(sigma, sigmaNext, eta);
     const mixed = lin2(1 - fac, denoised, fac, denoised2);

@@ -3,8 +3,17 @@
  * x = x0 + sigma·eps, and a `Denoise` returns the x0 estimate for (x, sigma).
  */
 
-/** VE denoiser: returns E[x0 | x] at noise level sigma. Conditioning and CFG are closed over by the caller. */
-export type Denoise = (x: Float64Array, sigma: number) => Promise<Float64Array>;
+/** Where a sampler stands when it calls the denoiser: step i of total (as the schedule stands now). */
+export interface StepAt {
+  i: number;
+  total: number;
+}
+
+/**
+ * VE denoiser: returns E[x0 | x] at noise level sigma. Conditioning and CFG are closed over by the
+ * caller; `at` tells step-windowed guidance where the run is (every call of a step gets that step).
+ */
+export type Denoise = (x: Float64Array, sigma: number, at: StepAt) => Promise<Float64Array>;
 
 /** Seeded, deterministic standard-normal source; successive calls continue one stream. */
 export interface NoiseSource {

@@ -27,7 +27,7 @@ export const uni_pc: Sampler<UniPcOptions> = async (denoise, x, sigmas, opts) =>
   const hist: Point[] = []; // oldest first
   let pending: { x: Float64Array; sigma: number; order: number } | undefined; // predictor awaiting its corrector
   for (const step of walk(sigmas, opts)) {
-    const denoised = await denoise(x, step.sigma);
+    const denoised = await denoise(x, step.sigma, step);
     if (pending) x = uniPcUpdate(pending.x, hist, pending.sigma, step.sigma, pending.order, variant, denoised);
     hist.push({ sigma: step.sigma, denoised });
     if (hist.length > maxOrder) hist.shift();

@@ -1,11 +1,14 @@
-// summarizeWorkflow(): what a person asks first about a clip (prompt, seed, model, sampler),
-// read from the workflow document by node type. Pure: no registry, no files.
-import type { Workflow, WorkflowLink, WorkflowNode } from "../../core/workflow/schema.ts";
-import { SEED_CONTROL_PARAM, widgetSpecs } from "../../core/node/params.ts";
-import type { Params } from "../../core/node/definition.ts";
+// summarizeWorkflow(): what a person asks first about a clip (prompt, seed, model, sampler), read
+// from the workflow document by what each node's definition declares: its socket types, its seed
+// param, and the params marked as the prompt or the model. No node type ids. Pure: no files.
+import { CONDITIONING, LATENT, SIGMAS } from "../../core/node/sockets.ts";
+import type { AnyNodeDef, ParamRole } from "../../core/node/definition.ts";
+import { widgetSpecs } from "../../core/node/params.ts";
+import { ancestorsOf, indexGraph, type GraphIndex } from "../../core/workflow/graph.ts";
+import type { Workflow, WorkflowNode } from "../../core/workflow/schema.ts";
 
-/** Param specs of a node type, to fill in widget values the document leaves at their default. */
-export type ParamsOf = (type: string) => Params | undefined;
+/** A node type's definition (the engine's registry lookup); undefined for types it does not know. */
+export type DefinitionOf = (type: string) => AnyNodeDef | undefined;
 
 export interface NodeSettings {
   type: string;
@@ -21,93 +24,83 @@ export interface WorkflowSummary {
   sampler: { type: string; params: Record<string, unknown>; scheduler: NodeSettings | null } | null;
 }
 
-const TEXT_ENCODE = "t2v.TextEncode";
-const EMPTY_LATENT = "t2v.EmptyVideoLatent";
-const LOAD_MODEL = "t2v.LoadModel";
-const SAMPLER = "t2v.Sampler";
-const SCHEDULER = "t2v.Scheduler";
+const inputsOfType = (def: AnyNodeDef | undefined, type: string) =>
+  Object.entries(def?.inputs ?? {}).filter(([, s]) => s.type === type).map(([name]) => name);
+const outputsType = (def: AnyNodeDef | undefined, type: string) => Object.values(def?.outputs ?? {}).includes(type);
 
-function index(wf: Workflow, paramsOf: ParamsOf) {
-  const nodes = new Map<string, WorkflowNode>(wf.nodes.map((n) => [n.id, n]));
-  const incoming = new Map<string, WorkflowLink[]>();
-  for (const l of wf.links) incoming.set(l.to.node, [...(incoming.get(l.to.node) ?? []), l]);
-  const into = (id: string) => incoming.get(id) ?? [];
-  const ancestors = (id: string): Set<string> => {
-    const seen = new Set<string>();
-    const stack = [id];
-    while (stack.length > 0) {
-      const n = stack.pop() as string;
-      if (seen.has(n) || !nodes.has(n)) continue;
-      seen.add(n);
-      for (const l of into(n)) stack.push(l.from.node);
-    }
-    return seen;
-  };
-  /** A widget value (its default when unsaved), or the value of the primitive node (t2v.Int, …) driving it. */
+function reader(wf: Workflow, g: GraphIndex, definitionOf: DefinitionOf) {
+  const into = (id: string) => g.incoming.get(id) ?? [];
+  /** A widget value (its default when unsaved), or the value of the primitive node (Int, String, …) driving it. */
   const param = (node: WorkflowNode, name: string): unknown => {
     const link = into(node.id).find((l) => l.to.input === name);
-    if (link) return nodes.get(link.from.node)?.params.value;
-    const spec = paramsOf(node.type)?.[name];
+    if (link) return g.nodes.get(link.from.node)?.params.value;
+    const spec = definitionOf(node.type)?.params[name];
     const parsed = spec?.schema.safeParse(node.params[name]);
     return parsed?.success ? parsed.data : node.params[name];
   };
   /** Every widget the node shows (known types) or has saved, minus UI-only ones (seed control). */
-  const widgetNames = (node: WorkflowNode): string[] => {
-    const params = paramsOf(node.type);
-    const known = params ? widgetSpecs(params).filter(([, s]) => !s.uiOnly).map(([n]) => n) : [];
-    const uiOnly = new Set(params ? widgetSpecs(params).filter(([, s]) => s.uiOnly).map(([n]) => n) : [SEED_CONTROL_PARAM]);
-    return [...new Set([...known, ...Object.keys(node.params)])].filter((n) => !uiOnly.has(n));
+  const settings = (node: WorkflowNode): NodeSettings => {
+    const specs = widgetSpecs(definitionOf(node.type)?.params ?? {});
+    const uiOnly = new Set(specs.filter(([, s]) => s.uiOnly).map(([n]) => n));
+    const names = [...new Set([...specs.map(([n]) => n), ...Object.keys(node.params)])].filter((n) => !uiOnly.has(n));
+    return { type: node.type, params: Object.fromEntries(names.map((n) => [n, param(node, n)])) };
   };
-  return { nodes, into, ancestors, param, widgetNames };
+  /** The first node in document order within `scope` that `test` accepts. */
+  const first = (scope: Set<string>, test: (def: AnyNodeDef | undefined, n: WorkflowNode) => boolean) =>
+    wf.nodes.find((n) => scope.has(n.id) && test(definitionOf(n.type), n));
+  /** The value of the first param with `role` on a node within `scope`. */
+  const byRole = (scope: Set<string>, role: ParamRole): unknown => {
+    for (const n of wf.nodes) {
+      if (!scope.has(n.id)) continue;
+      const name = Object.entries(definitionOf(n.type)?.params ?? {}).find(([, s]) => s.role === role)?.[0];
+      if (name) return param(n, name);
+    }
+    return undefined;
+  };
+  /** Everything upstream of what feeds `input` of `node`. */
+  const behind = (node: WorkflowNode, input: string | undefined) => {
+    const link = input === undefined ? undefined : into(node.id).find((l) => l.to.input === input);
+    return link ? ancestorsOf(g, [link.from.node]) : new Set<string>();
+  };
+  return { param, settings, first, byRole, behind };
 }
 
 /**
  * Summarises the generation that feeds `from` (e.g. the writer's node id), or the first sampler in
- * the document: the sampler is the node whose "positive" input is wired (or any t2v.Sampler); the
- * prompts are the t2v.TextEncode texts reaching its positive and negative inputs; the seed is the
- * t2v.EmptyVideoLatent's (else the sampler's own seed); the pack is t2v.LoadModel's; the
- * scheduler is the t2v.Scheduler behind the sampler's "sigmas" input. With `paramsOf`, widgets
- * the document leaves unsaved are reported with their defaults.
+ * the document. The sampler is the node that takes CONDITIONING, LATENT and SIGMAS; its first
+ * CONDITIONING input gives the prompt and its second the negative prompt (the text of the param
+ * marked `role: "prompt"` behind each); the seed is that of the first node with a seed param behind
+ * its LATENT input, else its own; the pack is the param marked `role: "model"` upstream; the
+ * scheduler is the node behind its SIGMAS input that makes sigmas from none.
  */
-export function summarizeWorkflow(wf: Workflow, from?: string, paramsOf: ParamsOf = () => undefined): WorkflowSummary {
-  const g = index(wf, paramsOf);
-  const scope = from !== undefined && g.nodes.has(from) ? g.ancestors(from) : new Set(g.nodes.keys());
-  const isSampler = (n: WorkflowNode) => n.type === SAMPLER || g.into(n.id).some((l) => l.to.input === "positive");
-  const sampler = wf.nodes.find((n) => scope.has(n.id) && isSampler(n));
-  const upstream = sampler ? g.ancestors(sampler.id) : scope;
-  const first = (type: string, within: Set<string>) => wf.nodes.find((n) => within.has(n.id) && n.type === type);
-
-  const prompt = (input: string): string | null => {
-    const link = sampler && g.into(sampler.id).find((l) => l.to.input === input);
-    if (!link) return null;
-    // Directly a text encoder, or the first one behind whatever combines conditionings.
-    const encoder = first(TEXT_ENCODE, g.ancestors(link.from.node));
-    const text = encoder && g.param(encoder, "text");
-    return typeof text === "string" ? text : null;
-  };
-
-  const latent = first(EMPTY_LATENT, upstream);
-  const seedValue = latent ? g.param(latent, "seed") : sampler && (g.param(sampler, "seed") ?? g.param(sampler, "noise_seed"));
-  const loader = first(LOAD_MODEL, upstream);
-  const pack = loader && g.param(loader, "pack");
-
-  const settings = (n: WorkflowNode): NodeSettings => {
-    const params: Record<string, unknown> = {};
-    for (const name of g.widgetNames(n)) params[name] = g.param(n, name);
-    return { type: n.type, params };
-  };
-  let samplerInfo: WorkflowSummary["sampler"] = null;
-  if (sampler) {
-    // Steps live on the scheduler that makes the sigmas (possibly behind a Split Sigmas).
-    const sigmas = g.into(sampler.id).find((l) => l.to.input === "sigmas");
-    const scheduler = sigmas && first(SCHEDULER, g.ancestors(sigmas.from.node));
-    samplerInfo = { ...settings(sampler), scheduler: scheduler ? settings(scheduler) : null };
+export function summarizeWorkflow(wf: Workflow, from: string | undefined, definitionOf: DefinitionOf): WorkflowSummary {
+  const g = indexGraph(wf);
+  const r = reader(wf, g, definitionOf);
+  const scope = from !== undefined && g.nodes.has(from) ? ancestorsOf(g, [from]) : new Set(g.nodes.keys());
+  const sampler = r.first(scope, (def) => [CONDITIONING, LATENT, SIGMAS].every((t) => inputsOfType(def, t).length > 0));
+  if (!sampler) {
+    const pack = r.byRole(scope, "model");
+    return { model: { pack: typeof pack === "string" ? pack : null }, prompt: null, negative_prompt: null, seed: null, sampler: null };
   }
+  const def = definitionOf(sampler.type);
+  const [positive, negative] = inputsOfType(def, CONDITIONING);
+  const text = (input: string | undefined) => {
+    const t = r.byRole(r.behind(sampler, input), "prompt");
+    return typeof t === "string" ? t : null;
+  };
+  const seedOf = (n: WorkflowNode | undefined) => {
+    const name = Object.entries(definitionOf(n?.type ?? "")?.params ?? {}).find(([, s]) => s.kind === "seed")?.[0];
+    return n && name ? r.param(n, name) : undefined;
+  };
+  const seeded = r.first(r.behind(sampler, inputsOfType(def, LATENT)[0]), (d) => Object.values(d?.params ?? {}).some((s) => s.kind === "seed"));
+  const seed = seeded ? seedOf(seeded) : seedOf(sampler);
+  const pack = r.byRole(ancestorsOf(g, [sampler.id]), "model");
+  const scheduler = r.first(r.behind(sampler, inputsOfType(def, SIGMAS)[0]), (d) => outputsType(d, SIGMAS) && inputsOfType(d, SIGMAS).length === 0);
   return {
     model: { pack: typeof pack === "string" ? pack : null },
-    prompt: prompt("positive"),
-    negative_prompt: prompt("negative"),
-    seed: typeof seedValue === "number" ? seedValue : null,
-    sampler: samplerInfo,
+    prompt: text(positive),
+    negative_prompt: text(negative),
+    seed: typeof seed === "number" ? seed : null,
+    sampler: { ...r.settings(sampler), scheduler: scheduler ? r.settings(scheduler) : null },
   };
 }

@@ -1,16 +1,11 @@
-import emptyLatent from "../generate/empty-latent.ts";
-import loadModel from "../generate/load-model.ts";
-import sampler from "../generate/sampler.ts";
-import scheduler from "../generate/scheduler.ts";
-import textEncode from "../generate/text-encode.ts";
 import { FRAMES, VIDEO } from "../../core/node/sockets.ts";
-import { defineNode, p, type AnyNodeDef, type FileRef, type NodeContext } from "../../core/node/definition.ts";
+import { defineNode, p, type FileRef, type NodeContext } from "../../core/node/definition.ts";
 import type { Frames } from "../model/values.ts";
 import { burnAiMark, markBox } from "./ai-mark.ts";
 import { encodedSize, writeClip } from "./encode.ts";
 import { release, reserveFile } from "./output-path.ts";
 import { createRecord, packHash, type ProvenanceRecord } from "./provenance.ts";
-import { summarizeWorkflow, type ParamsOf, type WorkflowSummary } from "./summarize.ts";
+import { summarizeWorkflow, type WorkflowSummary } from "./summarize.ts";
 import { VIDEO_FORMATS } from "./values.ts";
 import "../model/values.ts";
 
@@ -20,16 +15,11 @@ export function playOrder(frames: number, pingpong: boolean): number[] {
   return pingpong ? [...forward, ...forward.slice(1, -1).reverse()] : forward;
 }
 
-// The generation nodes the summary reads, for the defaults of widgets a document leaves unsaved.
-const generation: AnyNodeDef[] = [loadModel, textEncode, emptyLatent, scheduler, sampler];
-const paramsByType = new Map(generation.map((d) => [d.type, d.params]));
-const paramsOf: ParamsOf = (type) => paramsByType.get(type);
-
 const NO_SUMMARY: WorkflowSummary = { model: { pack: null }, prompt: null, negative_prompt: null, seed: null, sampler: null };
 
 /** One record per clip; the summary comes from the running workflow when the engine gives one. */
 export function recordsFor(ctx: NodeContext, batch: number): ProvenanceRecord[] {
-  const summary = ctx.workflow ? summarizeWorkflow(ctx.workflow, ctx.nodeId, paramsOf) : NO_SUMMARY;
+  const summary = ctx.workflow ? summarizeWorkflow(ctx.workflow, ctx.nodeId, (type) => ctx.definitionOf?.(type)) : NO_SUMMARY;
   const modelHash = packHash(ctx.services.modelRoots ?? [], summary.model.pack);
   const created = new Date();
   return Array.from({ length: batch }, (_, b) => createRecord({ summary, modelHash, workflow: ctx.workflow, batchIndex: b, created }));

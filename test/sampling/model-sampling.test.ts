@@ -22,13 +22,16 @@ const flowModel: ModelFn = async (xrf, t) =>
   });
 
 /** Native DDPM-style models for the same Gaussian: they see x_vp and a timestep, and recover sigma from the table. */
+/** A step position for direct calls (the adapters ignore it). */
+const AT = { i: 0, total: 1 };
+
 function vpModel(kind: "eps" | "v" | "x0", sigmaAt: (t: number) => number): ModelFn {
   return async (xvp, timestep) => {
     const sigma = sigmaAt(timestep);
     const alpha = 1 / Math.sqrt(1 + sigma * sigma);
     const sigmaVp = sigma * alpha;
     const x = xvp.map((v) => v / alpha); // back to VE
-    const x0 = await gaussianDenoiser()(x, sigma);
+    const x0 = await gaussianDenoiser()(x, sigma, AT);
     const eps = x.map((v, i) => (v - x0[i]) / sigma);
     if (kind === "eps") return eps;
     if (kind === "x0") return x0;
@@ -44,8 +47,8 @@ describe("discrete (eps / v / x0) adapters", () => {
     const denoise = makeDenoiser(ms, vpModel(kind, ms.sigmaAt));
     for (const sigma of [ms.sigmaMin, 0.3, 1, 5.5, ms.sigmaMax]) {
       const x = probe.map((z) => MU + z * Math.sqrt(S * S + sigma * sigma));
-      const got = await denoise(x, sigma);
-      const want = await gaussianDenoiser()(x, sigma);
+      const got = await denoise(x, sigma, AT);
+      const want = await gaussianDenoiser()(x, sigma, AT);
       for (let i = 0; i < x.length; i++) expect(got[i]).toBeCloseTo(want[i], 10);
     }
   });
@@ -74,8 +77,8 @@ describe("rectified-flow adapter", () => {
     const denoise = makeDenoiser(ms, flowModel);
     for (const sigma of [0.01, 0.3, 2, 50, ms.sigmaMax]) {
       const x = probe.map((z) => MU + z * Math.sqrt(S * S + sigma * sigma));
-      const got = await denoise(x, sigma);
-      const want = await gaussianDenoiser()(x, sigma);
+      const got = await denoise(x, sigma, AT);
+      const want = await gaussianDenoiser()(x, sigma, AT);
       for (let i = 0; i < x.length; i++) expect(got[i]).toBeCloseTo(want[i], 9);
     }
   });

@@ -205,9 +205,9 @@ describe("step reports and abort", () => {
     const order: string[] = [];
     const denoise = gaussianDenoiser();
     await SAMPLERS.euler(
-      async (x, s) => {
+      async (x, s, at) => {
         order.push("model");
-        return denoise(x, s);
+        return denoise(x, s, at);
       },
       startLatent(1, SIGMA_MAX, 4),
       karrasSigmas(SIGMA_MIN, SIGMA_MAX, 2),

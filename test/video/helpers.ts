@@ -9,6 +9,7 @@ import { onTestFinished } from "vitest";
 import type { Frames } from "../../nodes/model/values.ts";
 import type { Logger, NodeContext } from "../../core/node/definition.ts";
 import { workflowSchema, type Workflow, type WorkflowInput } from "../../core/workflow/schema.ts";
+import { registry } from "../../nodes/index.ts";
 import { createServices } from "../../server/services.ts";
 
 export const FFPROBE = "/usr/bin/ffprobe";
@@ -65,6 +66,7 @@ export function makeCtx(box: Sandbox, o: { nodeId?: string; workflow?: Workflow;
     services,
     live: { get: () => ({}), applied: () => [] },
     workflow: o.workflow,
+    definitionOf: (type) => registry.get(type),
   };
 }
 

@@ -6,14 +6,9 @@ import { api, ApiError, type PromptRefusal } from "../api.ts";
 import { readDocument } from "../lib/documents.ts";
 import { applyMessage, type RunSlice } from "./run.ts";
 import { isStudio, type NodeProblem, type Preview } from "./types.ts";
-import type { Get, Set } from "./index.ts";
+import type { GetState, SetState } from "./index.ts";
+import { STORAGE } from "../lib/storage.ts";
 
-/** Params a running sampler takes in at its next step (the patch key), and where they reach it. */
-const LIVE: Record<string, Record<string, { key: string; via?: string }>> = {
-  "t2v.Sampler": { cfg: { key: "cfg" } },
-  "t2v.Scheduler": { steps: { key: "steps", via: "sigmas" } },
-  "t2v.PhysicsGuidance": { strength: { key: "guidance_strength", via: "guidance" } },
-};
 const AUTORUN_DELAY_MS = 400;
 /** The key of the toast that explains a refused queue (one at a time; gone once a queue is accepted). */
 const REFUSAL_TOAST = "refusal";
@@ -40,10 +35,10 @@ export interface RunActions extends RunSlice {
 }
 
 function clientId(): string {
-  let id = sessionStorage.getItem("t2v.clientId");
+  let id = sessionStorage.getItem(STORAGE.clientId);
   if (!id) {
     id = crypto.randomUUID().replaceAll("-", "");
-    sessionStorage.setItem("t2v.clientId", id);
+    sessionStorage.setItem(STORAGE.clientId, id);
   }
   return id;
 }
@@ -62,7 +57,7 @@ function problemsFrom(r: PromptRefusal): Record<string, NodeProblem> {
   return out;
 }
 
-const JOBS_KEY = "t2v.jobs";
+const JOBS_KEY = STORAGE.jobs;
 const JOBS_KEPT = 50;
 
 /** This tab's jobs survive a reload (sessionStorage), so their messages are still recognised. */
@@ -74,7 +69,7 @@ function savedJobs(): Record<string, string[]> {
   }
 }
 
-function setJobs(set: Set, _get: Get, jobs: Record<string, string[]>): void {
+function setJobs(set: SetState, _get: GetState, jobs: Record<string, string[]>): void {
   const kept = Object.fromEntries(Object.entries(jobs).slice(-JOBS_KEPT));
   sessionStorage.setItem(JOBS_KEY, JSON.stringify(kept));
   set({ jobs: kept });
@@ -83,16 +78,16 @@ function setJobs(set: Set, _get: Get, jobs: Record<string, string[]>): void {
 let autorunTimer: ReturnType<typeof setTimeout> | undefined;
 const patchTimers = new Map<string, { timer?: ReturnType<typeof setTimeout>; last: number; values: Record<string, number> }>();
 
-export const runSlice = (set: Set, get: Get): RunActions => {
-  /** Samplers a live param of node `id` reaches, and the patch key. */
+export const runSlice = (set: SetState, get: GetState): RunActions => {
+  /** The nodes a live param of node `id` reaches (itself, or the consumers of its `via` output), and the patch key. */
   const liveTargets = (id: string, name: string): { key: string; targets: string[] } | undefined => {
     const s = get();
     const node = s.nodes.find((n) => n.id === id);
     if (!node || !isStudio(node)) return undefined;
-    const live = LIVE[node.data.type]?.[name];
+    const live = s.catalogue[node.data.type]?.params.find((p) => p.name === name)?.live;
     if (!live) return undefined;
-    const targets = live.via ? s.edges.filter((e) => e.source === id && e.targetHandle === live.via).map((e) => e.target) : [id];
-    return { key: live.key, targets };
+    const targets = live.via ? s.edges.filter((e) => e.source === id && e.sourceHandle === live.via).map((e) => e.target) : [id];
+    return { key: live.key ?? name, targets };
   };
 
   /** Throttled per target: at most one patch per PATCH_INTERVAL_MS while a slider is dragged. */
@@ -122,7 +117,7 @@ export const runSlice = (set: Set, get: Get): RunActions => {
     previews: {},
     clientId: clientId(),
     connected: false,
-    autorun: localStorage.getItem("t2v.autorun") === "1",
+    autorun: localStorage.getItem(STORAGE.autorun) === "1",
     queueState: { running: [], pending: [] },
     history: [],
     send: () => false,
@@ -171,7 +166,7 @@ export const runSlice = (set: Set, get: Get): RunActions => {
       void get().refreshJobs();
     },
     setAutorun(on) {
-      localStorage.setItem("t2v.autorun", on ? "1" : "0");
+      localStorage.setItem(STORAGE.autorun, on ? "1" : "0");
       set({ autorun: on });
     },
 
