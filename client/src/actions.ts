@@ -4,7 +4,7 @@ import { readDocument, readFile, readText } from "./lib/documents.ts";
 import { downloadBlob, safeName } from "./lib/files.ts";
 import { decodeShareFragment, encodeShareFragment, shareUrl } from "./lib/share.ts";
 import { isFragment } from "./store/graph.ts";
-import { CLIPBOARD_KEY } from "./store/graph-slice.ts";
+import { STORAGE } from "./lib/storage.ts";
 import { useStudio } from "./store/index.ts";
 import { getFlow, viewCenter } from "./canvas/instance.ts";
 
@@ -120,7 +120,7 @@ export async function pasteText(text: string | undefined, at?: { x: number; y: n
       return;
     }
   }
-  const raw = localStorage.getItem(CLIPBOARD_KEY);
+  const raw = localStorage.getItem(STORAGE.clipboard);
   if (!raw) return;
   try {
     const f: unknown = JSON.parse(raw);

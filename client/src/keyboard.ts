@@ -2,6 +2,7 @@
 import { fitView, pasteText } from "./actions.ts";
 import { getFlow } from "./canvas/instance.ts";
 import { useStudio } from "./store/index.ts";
+import { STORAGE } from "./lib/storage.ts";
 
 const typing = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT");
@@ -40,7 +41,7 @@ export function installShortcuts(): () => void {
   const onCopy = (e: ClipboardEvent) => {
     if (typing(e.target) || window.getSelection()?.toString()) return;
     if (!s().copySelected()) return;
-    const text = localStorage.getItem("t2v.clipboard");
+    const text = localStorage.getItem(STORAGE.clipboard);
     if (text && e.clipboardData) {
       e.clipboardData.setData("text/plain", text);
       e.preventDefault();

@@ -1,8 +1,9 @@
 // The current workflow survives a reload: saved to localStorage shortly after each edit.
 import type { Workflow } from "../../../core/workflow/schema.ts";
 import { useStudio } from "../store/index.ts";
+import { STORAGE } from "./storage.ts";
 
-const KEY = "t2v.current";
+const KEY = STORAGE.current;
 const DELAY_MS = 400;
 
 interface Saved {

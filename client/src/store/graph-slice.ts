@@ -4,12 +4,12 @@ import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, t
 import type { Workflow } from "../../../core/workflow/schema.ts";
 import { connect, connectedInputs, copyFragment, groupSelection, inputType, makeStudioNode, membersOf, nextId, NOTE_PREFIX, pasteFragment, toFlow, toWorkflow, type Fragment } from "./graph.ts";
 import { isStudio, type Catalogue, type DocMeta, type FlowEdge, type FlowNode, type Graph, type MenuState } from "./types.ts";
-import type { Get, Set } from "./index.ts";
+import type { GetState, SetState } from "./index.ts";
 import { canConnect } from "../../../core/node/sockets.ts";
+import { STORAGE } from "../lib/storage.ts";
 
 const HISTORY_MAX = 100;
 const COALESCE_MS = 1000;
-export const CLIPBOARD_KEY = "t2v.clipboard";
 
 export interface GraphSlice {
   catalogue: Catalogue;
@@ -58,7 +58,7 @@ let lastCommit = { key: "", at: 0 };
 /** React Flow reports one deletion as node and edge changes in one task: one undo step. */
 let committedThisTask = false;
 
-export const graphSlice = (set: Set, get: Get): GraphSlice => {
+export const graphSlice = (set: SetState, get: GetState): GraphSlice => {
   /** Records the graph before an edit; edits with the same key within a second are one step. */
   const commit = (key = "") => {
     if (committedThisTask) return;
@@ -236,7 +236,7 @@ export const graphSlice = (set: Set, get: Get): GraphSlice => {
       const f = copyFragment(s, new Set(s.nodes.filter((n) => n.selected && n.type !== "group").map((n) => n.id)));
       if (!f) return false;
       // localStorage, not the system clipboard: another tab of the studio pastes it too.
-      localStorage.setItem(CLIPBOARD_KEY, JSON.stringify(f));
+      localStorage.setItem(STORAGE.clipboard, JSON.stringify(f));
       return true;
     },
     paste(f, at) {

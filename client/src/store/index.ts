@@ -6,8 +6,8 @@ import { runSlice, type RunActions } from "./run-slice.ts";
 import { uiSlice, type UiSlice } from "./ui-slice.ts";
 
 export type State = GraphSlice & RunActions & UiSlice;
-export type Set = StoreApi<State>["setState"];
-export type Get = StoreApi<State>["getState"];
+export type SetState = StoreApi<State>["setState"];
+export type GetState = StoreApi<State>["getState"];
 
 export const useStudio = create<State>()((set, get) => ({
   ...graphSlice(set, get),

@@ -3,7 +3,7 @@ import type { Edge, Node } from "@xyflow/react";
 import type { CatalogueNode } from "../api.ts";
 
 export interface StudioData extends Record<string, unknown> {
-  /** Node type id, e.g. "t2v.Sampler". */
+  /** Node type id (a catalogue key). */
   type: string;
   params: Record<string, unknown>;
   title?: string;

@@ -1,7 +1,8 @@
 // Panels, menus and toasts: editor chrome, no graph logic.
 import { inputType, outputType } from "./graph.ts";
 import { isStudio, type MenuState, type Toast } from "./types.ts";
-import type { Get, Set } from "./index.ts";
+import type { GetState, SetState } from "./index.ts";
+import { STORAGE } from "../lib/storage.ts";
 
 export type Panel = "help" | "jobs" | "library" | "nodes";
 
@@ -25,11 +26,11 @@ export interface UiSlice {
 
 let toastId = 0;
 
-export const uiSlice = (set: Set, get: Get): UiSlice => ({
+export const uiSlice = (set: SetState, get: GetState): UiSlice => ({
   menu: null,
   panels: { help: false, jobs: true, library: false, nodes: false },
   toasts: [],
-  hint: localStorage.getItem("t2v.hint.dismissed") !== "1",
+  hint: localStorage.getItem(STORAGE.hintDismissed) !== "1",
   openMenu: (menu) => set({ menu }),
   togglePanel: (p, on) => set((s) => ({ panels: { ...s.panels, [p]: on ?? !s.panels[p] } })),
   toast(kind, text, nodeId, key) {
@@ -40,7 +41,7 @@ export const uiSlice = (set: Set, get: Get): UiSlice => ({
   },
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
   dismissHint() {
-    localStorage.setItem("t2v.hint.dismissed", "1");
+    localStorage.setItem(STORAGE.hintDismissed, "1");
     set({ hint: false });
   },
   setShareLink: (shareLink) => set({ shareLink }),
