@@ -1,5 +1,5 @@
 // The folder boundaries of the house, as one lint rule: which top-level folder may import which.
-// Arrows point one way: client → core; server → nodes → core; nothing imports client or server.
+// Arrows point one way: client → core; server → nodes → core; examples (a node pack) → core; nothing imports client or server.
 import path from "node:path";
 import { builtinModules } from "node:module";
 
@@ -11,6 +11,7 @@ export const ALLOWED = {
   nodes: ["core"],
   server: ["core", "nodes"],
   client: ["core"],
+  examples: ["core"],
 };
 /** Folders that run in the browser too, so they import nothing Node-only. */
 const PORTABLE = new Set(["core", "client"]);

@@ -14,7 +14,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOTS = path.join(ROOT, "screenshots");
 const DIST = path.join(ROOT, "client/dist/index.html");
 /** What the bundle is made from: a change to any of these rebuilds it. */
-const SOURCES = ["client/src", "client/index.html", "client/vite.config.ts", "nodes/sockets.ts", "nodes/params.ts", "server/protocol.ts", "server/engine/workflow.ts", "server/engine/migrations.ts", "server/engine/seed.ts"];
+const SOURCES = ["client/src", "client/index.html", "client/vite.config.ts", "core"];
 
 function newestMtime(p: string): number {
   const s = statSync(p);
