@@ -15,7 +15,7 @@ import { ROOT, type Scratch } from "./studio.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const DIST = path.join(ROOT, "client/dist/index.html");
-const AUTOSAVE_KEY = "t2v.current";
+const AUTOSAVE_KEY = "t2v-studio:current"; // STORAGE.current in client/src/lib/storage.ts
 
 /** `count` nodes in a grid: (0,0) is an Int, every other node an Int Math with a ← left and b ← up. */
 export function gridWorkflow(count: number): WorkflowInput {
