@@ -21,7 +21,9 @@ import intMath from "./util/int-math.ts";
 import showValue from "./util/show-value.ts";
 import string from "./util/string.ts";
 import saveFrames from "./video/save-frames.ts";
+import loadUpscaleModel from "./video/load-upscale-model.ts";
 import upscaleFrames from "./video/upscale-frames.ts";
+import upscaleWithModel from "./video/upscale-with-model.ts";
 import videoWriter from "./video/video-writer.ts";
 
 export const registry = createRegistry([
@@ -47,6 +49,8 @@ export const registry = createRegistry([
   intMath,
   showValue,
   // video
+  loadUpscaleModel,
+  upscaleWithModel,
   upscaleFrames,
   videoWriter,
   saveFrames,

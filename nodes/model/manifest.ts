@@ -4,12 +4,18 @@ import { z } from "zod";
 // model) is described by one manifest.json that this schema accepts.
 
 const dim = z.union([z.number().int().positive(), z.string().min(1)]);
-const tensor = z.object({ dtype: z.enum(["float32", "float16", "int64", "int32"]), shape: z.array(dim) });
-const io = z.object({ inputs: z.record(z.string(), tensor), outputs: z.record(z.string(), tensor) });
-const file = z.object({ path: z.string().regex(/^[\w.-]+$/, "a plain file name inside the pack folder"), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+export const tensorSchema = z.object({ dtype: z.enum(["float32", "float16", "int64", "int32"]), shape: z.array(dim) });
+const io = z.object({ inputs: z.record(z.string(), tensorSchema), outputs: z.record(z.string(), tensorSchema) });
+export const fileSchema = z.object({ path: z.string().regex(/^[\w.-]+$/, "a plain file name inside the pack folder"), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const file = fileSchema;
+
+/** What a pack is for: "video" (the default) generates clips; "upscaler" enlarges them (upscaler-manifest.ts). */
+export const PACK_KINDS = ["video", "upscaler"] as const;
+export type PackKind = (typeof PACK_KINDS)[number];
 
 export const manifestSchema = z.object({
   schema: z.literal(1),
+  kind: z.literal("video").optional(),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   version: z.string(),
   title: z.string(),

@@ -3,31 +3,53 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { manifestError, manifestSchema, type Manifest } from "./manifest.ts";
+import type { z } from "zod";
+import { manifestError, manifestSchema, type Manifest, type PackKind } from "./manifest.ts";
+import { upscalerManifestSchema, type UpscalerManifest } from "./upscaler-manifest.ts";
 
 export type Provider = "cpu" | "cuda";
 export type SessionName = "text_encoder" | "denoiser" | "decoder" | "encoder";
 
-/** Reads and validates a pack's manifest, with an error that names the pack and the field. */
-export function readManifest(dir: string): Manifest {
+function readJson(dir: string): unknown {
   const path = join(dir, "manifest.json");
   if (!existsSync(path)) throw new Error(`model pack at ${dir} has no manifest.json`);
-  let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    return JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
     throw new Error(`model pack at ${dir}: manifest.json is not valid JSON (${(e as Error).message})`);
   }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(manifestError(dir, parsed.error));
-  for (const [key, f] of Object.entries(parsed.data.files)) {
-    if (f && !existsSync(join(dir, f.path))) throw new Error(`model pack "${parsed.data.name}": files.${key} (${f.path}) is missing`);
-  }
-  return parsed.data;
 }
 
+/** The manifest's `kind`, "video" when it has none (packs made before upscalers existed). */
+function kindOf(raw: unknown): string {
+  const kind = raw !== null && typeof raw === "object" ? (raw as { kind?: unknown }).kind : undefined;
+  return typeof kind === "string" ? kind : "video";
+}
+
+const SCHEMAS = { video: manifestSchema, upscaler: upscalerManifestSchema } as const;
+type ManifestOf<K extends PackKind> = z.output<(typeof SCHEMAS)[K]>;
+
+/** Reads and validates a pack's manifest as the kind asked for, with an error that names the pack and the field. */
+function readPackManifest<K extends PackKind>(dir: string, kind: K): ManifestOf<K> {
+  const raw = readJson(dir);
+  const actual = kindOf(raw);
+  if (actual !== kind) throw new Error(`model pack at ${dir} is a "${actual}" pack, not a "${kind}" pack`);
+  const parsed = SCHEMAS[kind].safeParse(raw);
+  if (!parsed.success) throw new Error(manifestError(dir, parsed.error));
+  const m = parsed.data as ManifestOf<K>;
+  for (const [key, f] of Object.entries(m.files as Record<string, { path: string } | undefined>)) {
+    if (f && !existsSync(join(dir, f.path))) throw new Error(`model pack "${m.name}": files.${key} (${f.path}) is missing`);
+  }
+  return m;
+}
+
+/** A generation pack's manifest. */
+export const readManifest = (dir: string): Manifest => readPackManifest(dir, "video");
+/** An upscaler pack's manifest. */
+export const readUpscalerManifest = (dir: string): UpscalerManifest => readPackManifest(dir, "upscaler");
+
 /** Checks every file's sha256 against the manifest; returns the names that differ. */
-export function verifyPack(dir: string, manifest: Manifest): string[] {
+export function verifyPack(dir: string, manifest: { files: Record<string, { path: string; sha256: string } | undefined> }): string[] {
   return Object.entries(manifest.files).flatMap(([key, f]) => {
     if (!f) return [];
     const hash = createHash("sha256").update(readFileSync(join(dir, f.path))).digest("hex");
@@ -36,11 +58,11 @@ export function verifyPack(dir: string, manifest: Manifest): string[] {
 }
 
 /** `folder` is what a workflow names (LoadModel's `pack`); `name` is the manifest's, or the folder's when the manifest is broken. */
-export interface PackInfo { folder: string; name: string; dir: string; manifest?: Manifest; error?: string }
+export interface PackInfo<M = Manifest> { folder: string; name: string; dir: string; manifest?: M; error?: string }
 
-/** Every folder with a manifest.json under the given roots; broken packs are listed with their error. */
-export function listPacks(roots: string[]): PackInfo[] {
-  const out: PackInfo[] = [];
+/** Every folder under the roots whose manifest.json is of `kind` (default "video"); broken packs are listed with their error. */
+export function listPacks<K extends PackKind = "video">(roots: string[], kind: K = "video" as K): PackInfo<ManifestOf<K>>[] {
+  const out: PackInfo<ManifestOf<K>>[] = [];
   for (const root of roots) {
     if (!existsSync(root)) continue;
     const entries = readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -48,7 +70,8 @@ export function listPacks(roots: string[]): PackInfo[] {
       const dir = join(root, entry.name);
       if (!entry.isDirectory() || !existsSync(join(dir, "manifest.json"))) continue;
       try {
-        const manifest = readManifest(dir);
+        if (kindOf(readJson(dir)) !== kind) continue;
+        const manifest = readPackManifest(dir, kind);
         out.push({ folder: entry.name, name: manifest.name, dir, manifest });
       } catch (e) {
         out.push({ folder: entry.name, name: entry.name, dir, error: (e as Error).message });
@@ -60,14 +83,14 @@ export function listPacks(roots: string[]): PackInfo[] {
 
 /** The pack a workflow names: its folder name first, then its manifest's name (a copied folder keeps
  *  the manifest's name, so the folder is what tells the copy from the original). */
-export function findPack(roots: string[], pack: string): PackInfo | undefined {
-  const packs = listPacks(roots);
+export function findPack<K extends PackKind = "video">(roots: string[], pack: string, kind: K = "video" as K): PackInfo<ManifestOf<K>> | undefined {
+  const packs = listPacks(roots, kind);
   return packs.find((p) => p.folder === pack) ?? packs.find((p) => p.name === pack);
 }
 
-/** What a workflow can name: the folder of every valid pack, once each (the first root wins, as in findPack). */
-export function packChoices(roots: string[]): string[] {
-  return [...new Set(listPacks(roots).filter((p) => p.manifest).map((p) => p.folder))];
+/** What a workflow can name: the folder of every valid pack of `kind`, once each (the first root wins, as in findPack). */
+export function packChoices(roots: string[], kind: PackKind = "video"): string[] {
+  return [...new Set(listPacks(roots, kind).filter((p) => p.manifest).map((p) => p.folder))];
 }
 
 export interface TokenizedPrompt { ids: BigInt64Array; unknown: string[] }

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { Manifest } from "./manifest.ts";
+import { openUpscaler } from "./upscaler.ts";
 import { loadTokenizer, openSession, readManifest, type Provider, type SessionName, type TokenizedPrompt } from "./pack.ts";
 
 /** A model pack with its ONNX sessions opened on first use and shared by every job. */
@@ -85,25 +86,40 @@ export async function openPack(dir: string, provider: Provider, fallback: boolea
   };
 }
 
-/** Packs opened once and shared across jobs, keyed by folder and device; `free` releases them all. */
-export function createModelCache() {
-  const packs = new Map<string, Promise<LoadedPack>>();
+/** One opened thing per key, shared across jobs; a failed open is forgotten so the next call retries. */
+function sharedOpener<T extends { release(): Promise<void> }>(open: (dir: string, provider: Provider, fallback: boolean) => Promise<T>) {
+  const opened = new Map<string, Promise<T>>();
   return {
-    get(dir: string, provider: Provider, fallback: boolean): Promise<LoadedPack> {
+    get(dir: string, provider: Provider, fallback: boolean): Promise<T> {
       const key = `${dir}|${provider}|${fallback}`;
-      let p = packs.get(key);
+      let p = opened.get(key);
       if (!p) {
-        p = openPack(dir, provider, fallback);
-        p.catch(() => packs.delete(key));
-        packs.set(key, p);
+        p = open(dir, provider, fallback);
+        p.catch(() => opened.delete(key));
+        opened.set(key, p);
       }
       return p;
     },
-    loaded: () => [...packs.keys()],
+    keys: () => [...opened.keys()],
     async free(): Promise<void> {
-      const all = [...packs.values()];
-      packs.clear();
+      const all = [...opened.values()];
+      opened.clear();
       for (const p of all) await (await p.catch(() => undefined))?.release();
+    },
+  };
+}
+
+/** Packs (and upscaler packs) opened once and shared across jobs, keyed by folder and device; `free` releases them all. */
+export function createModelCache() {
+  const packs = sharedOpener(openPack);
+  const upscalers = sharedOpener(openUpscaler);
+  return {
+    get: packs.get,
+    upscaler: upscalers.get,
+    loaded: () => [...packs.keys(), ...upscalers.keys()],
+    async free(): Promise<void> {
+      await packs.free();
+      await upscalers.free();
     },
   };
 }

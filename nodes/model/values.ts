@@ -1,6 +1,7 @@
 // The values that flow through the generation sockets, registered with the node API by
 // declaration merging so every node's run() gets them typed.
 import type { LoadedPack, ModelCache } from "./runtime.ts";
+import type { LoadedUpscaler } from "./upscaler.ts";
 
 /** MODEL / TEXT_ENCODER / DECODER / ENCODER all carry the opened pack; each socket says which part a node uses. */
 export interface ModelRef { pack: LoadedPack }
@@ -40,6 +41,7 @@ declare module "../../core/node/definition.ts" {
     TEXT_ENCODER: ModelRef;
     DECODER: ModelRef;
     ENCODER: ModelRef;
+    UPSCALE_MODEL: LoadedUpscaler;
     CONDITIONING: Conditioning;
     LATENT: Latent;
     SIGMAS: Sigmas;

@@ -85,12 +85,15 @@ export function infoRoutes(ctx: ServerContext): Router {
     });
   });
 
+  // ComfyUI's model folders: ours are "packs" (video packs) and "upscale_models" (upscaler packs).
+  const folders = { packs: "video", upscale_models: "upscaler" } as const;
   r.get("/models", (_req, res) => {
-    res.json(["packs"]);
+    res.json(Object.keys(folders));
   });
   r.get("/models/:folder", (req, res) => {
-    if (req.params.folder !== "packs") return void res.status(404).json({ error: { type: "not_found", message: `no model folder "${req.params.folder}" (have: packs)` } });
-    res.json(packChoices(ctx.services.modelRoots));
+    const kind = Object.hasOwn(folders, req.params.folder) ? folders[req.params.folder as keyof typeof folders] : undefined;
+    if (!kind) return void res.status(404).json({ error: { type: "not_found", message: `no model folder "${req.params.folder}" (have: ${Object.keys(folders).join(", ")})` } });
+    res.json(packChoices(ctx.services.modelRoots, kind));
   });
   r.get("/features", (_req, res) => {
     res.json(serverFeatures(ctx.maxUploadBytes));

@@ -107,8 +107,10 @@ describe("ComfyUI API compatibility", () => {
     expect((await api(srv.url, "/features")).json).toMatchObject({ supports_preview_metadata: true, max_upload_size: 100 * 1024 * 1024 });
     expect((await api(srv.url, "/embeddings")).json).toEqual([]);
     expect((await api(srv.url, "/extensions")).json).toEqual([]);
-    expect((await api(srv.url, "/models")).json).toEqual(["packs"]);
+    expect((await api(srv.url, "/models")).json).toEqual(["packs", "upscale_models"]);
     expect(Array.isArray((await api(srv.url, "/models/packs")).json)).toBe(true);
+    expect(Array.isArray((await api(srv.url, "/models/upscale_models")).json)).toBe(true);
+    expect((await api(srv.url, "/models/loras")).status).toBe(404);
     expect((await api(srv.url, "/nope")).status).toBe(404);
   });
 

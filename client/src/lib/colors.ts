@@ -4,6 +4,7 @@ const COLORS: Record<string, string> = {
   TEXT_ENCODER: "#ffd54f",
   DECODER: "#ff8a80",
   ENCODER: "#ef9a9a",
+  UPSCALE_MODEL: "#a1887f",
   CONDITIONING: "#ffa931",
   LATENT: "#ff9cf9",
   SIGMAS: "#cddc39",
