@@ -40,8 +40,8 @@ describe("the editor", () => {
   it("opens on the text-to-video template with a hint", async () => {
     await page.goto(studio.url);
     await page.waitForSelector(node("9"), { timeout: 30_000 });
-    await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(9);
-    expect(await page.locator(".react-flow__edge").count()).toBe(12);
+    await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(10);
+    expect(await page.locator(".react-flow__edge").count()).toBe(13);
     expect(await page.locator(promptBox).inputValue()).toBe(PROMPT);
     expect(await page.getByTestId("hint").textContent()).toContain("Ctrl+Enter");
     expect(await page.getByTestId("doc-title").textContent()).toContain("Text to video");
@@ -53,12 +53,12 @@ describe("the editor", () => {
   it("refuses a wrong-type wire as it is drawn, accepts a right one, undoes it", async () => {
     // LATENT → CONDITIONING: no edge appears and the prompt's wire into `positive` stays.
     await dragBetween(page, handle("4", "LATENT", "source"), handle("6", "positive", "target"));
-    expect(await page.locator(".react-flow__edge").count()).toBe(12);
+    expect(await page.locator(".react-flow__edge").count()).toBe(13);
     expect(await page.locator(edge("5")).count()).toBe(1);
     // CONDITIONING → CONDITIONING replaces the negative prompt's wire.
     await dragBetween(page, handle("2", "CONDITIONING", "source"), handle("6", "negative", "target"));
     await expect.poll(() => page.locator(edge("6")).count()).toBe(0);
-    expect(await page.locator(".react-flow__edge").count()).toBe(12);
+    expect(await page.locator(".react-flow__edge").count()).toBe(13);
     await page.keyboard.press("Control+z");
     await expect.poll(() => page.locator(edge("6")).count()).toBe(1);
   });
@@ -66,12 +66,12 @@ describe("the editor", () => {
   it("points a refused queue at the node and field", async () => {
     await page.locator(`${node("2")} .node-title`).click();
     await page.keyboard.press("Delete");
-    await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(8);
+    await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(9);
     await page.getByTestId("queue").click();
     await page.waitForSelector(`${node("6")}.has-problem .socket.in.invalid`, { timeout: 10_000 });
     expect(await page.getByTestId("toast-error").first().textContent()).toMatch(/node 6\.positive/);
     await page.keyboard.press("Control+z");
-    await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(9);
+    await expect.poll(() => page.locator(".react-flow__node-studio").count()).toBe(10);
     await expect.poll(() => page.locator(edge("5")).count()).toBe(1);
   });
 
@@ -104,7 +104,7 @@ describe("the editor", () => {
       { timeout: 30_000 },
     );
     await waitForJobEnd();
-    for (const id of ["1", "2", "3", "4", "5", "6", "7", "8", "9"]) expect(await statusOf(id), `node ${id}`).toBe("done");
+    for (const id of ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]) expect(await statusOf(id), `node ${id}`).toBe("done");
     // … and downloads through /view.
     const href = await page.locator(videoLink).getAttribute("href");
     const res = await page.request.get(new URL(href ?? "", studio.url).href);
@@ -123,7 +123,7 @@ describe("the editor", () => {
     await page.getByTestId("queue").click();
     await page.waitForFunction(() => document.querySelector('[data-testid="node-9"] [data-testid="download"]')?.textContent?.includes("00002"), undefined, { timeout: 90_000 });
     await waitForJobEnd();
-    for (const id of ["1", "2", "3", "4"]) expect(await statusOf(id), `node ${id}`).toBe("cached");
+    for (const id of ["1", "2", "3", "4", "10"]) expect(await statusOf(id), `node ${id}`).toBe("cached");
     for (const id of ["5", "6", "7", "8", "9"]) expect(await statusOf(id), `node ${id}`).toBe("done");
     expect(await page.locator(`${node("6")} .node-meta`).textContent()).toContain("8 steps");
   }, 120_000);
@@ -181,7 +181,7 @@ describe("the editor", () => {
       await other.goto(link);
       await other.waitForSelector(node("9"));
       expect(await other.locator(promptBox).inputValue()).toBe("two balls collide in the air");
-      expect(await other.locator(".react-flow__node-studio").count()).toBe(9);
+      expect(await other.locator(".react-flow__node-studio").count()).toBe(10);
       expect(new URL(other.url()).hash).toBe("");
 
       // Copy the prompt node here, paste it in the other tab.
@@ -189,8 +189,8 @@ describe("the editor", () => {
       await page.keyboard.press("Control+c");
       await other.locator(".react-flow__pane").click({ position: { x: 30, y: 30 } });
       await other.keyboard.press("Control+v");
-      await expect.poll(() => other.locator(".react-flow__node-studio").count()).toBe(10);
-      expect(await other.locator(`${node("10")} textarea[name="text"]`).inputValue()).toBe("two balls collide in the air");
+      await expect.poll(() => other.locator(".react-flow__node-studio").count()).toBe(11);
+      expect(await other.locator(`${node("11")} textarea[name="text"]`).inputValue()).toBe("two balls collide in the air");
     } finally {
       await other.close();
     }
