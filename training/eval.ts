@@ -1,4 +1,4 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder] [--pack NAME] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale] [--pack NAME] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
@@ -20,6 +20,7 @@ import { generate, type Sampling } from "./eval/graph.ts";
 import { contactSheet, countSplit, formatCountSplit, summarize, table, type SheetRow, type Summary } from "./eval/report.ts";
 import { autoencoderEval } from "./eval/autoencoder.ts";
 import { physicsEval } from "./eval/physics.ts";
+import { upscaleEval } from "./eval/upscale.ts";
 
 const args = z.object({
   json: z.string().optional(),
@@ -28,6 +29,8 @@ const args = z.object({
   out: z.string().default("eval-out"),
   physics: z.boolean().default(false),
   autoencoder: z.boolean().default(false),
+  upscale: z.boolean().default(false),
+  upscaler: z.string().min(1).optional(),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
   shift: z.coerce.number().min(0.1).max(20).optional(),
@@ -81,6 +84,8 @@ const program = new Command()
   .option("--out <dir>", "folder for the contact sheet and plots", "eval-out")
   .option("--physics", "compare unguided and physics-guided generation")
   .option("--autoencoder", "measure the true renders and their trip through the pack's autoencoder (no generation)")
+  .option("--upscale", "score the 4× upscaler against Lanczos and the true 256×256 renders (autoencoder reconstructions and physics-guided clips)")
+  .option("--upscaler <name|dir>", "with --upscale: upscaler pack, a folder under models/ or a path (default: physics-tiny-upscaler)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
   .option("--cfg <x>", "classifier-free guidance scale (default: the workflow's)")
   .option("--shift <x>", "the scheduler's timestep shift (default: the workflow's)")
@@ -101,6 +106,8 @@ const program = new Command()
     let result: Record<string, unknown>;
     if (o.autoencoder) {
       result = await autoencoderEval(items, o.out, o.pack);
+    } else if (o.upscale) {
+      result = await upscaleEval(engine, items, sampling, o.out, { upscaler: o.upscaler });
     } else if (o.physics) {
       const { method, strength, start, end, background } = o;
       const overrides = compact({ method, strength, start, end, background });

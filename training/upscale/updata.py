@@ -1,0 +1,38 @@
+"""Reads the upscaler's dataset (training/upscale/dataset.ts, then recon.py)."""
+import json
+import os
+
+import numpy as np
+
+SCALE = 4
+
+
+class UpSplit:
+    def __init__(self, root, with_recon=True):
+        self.root = root
+        info_path = os.path.join(root, "info.json")
+        if not os.path.exists(info_path):
+            raise SystemExit(f"{root}: no info.json (is training/upscale/dataset.ts still writing it?)")
+        with open(info_path) as f:
+            self.info = json.load(f)
+        self.n, self.t = self.info["count"], self.info["frames"]
+        h, w = self.info["height"], self.info["width"]
+        self.h, self.w = h, w
+        self.lr = np.memmap(os.path.join(root, "lr.u8"), dtype=np.uint8, mode="r", shape=(self.n, self.t, h, w, 3))
+        self.hr = np.memmap(os.path.join(root, "hr.u8"), dtype=np.uint8, mode="r", shape=(self.n, self.t, h * SCALE, w * SCALE, 3))
+        self.hrmask = np.memmap(os.path.join(root, "hrmask.u8"), dtype=np.uint8, mode="r", shape=(self.n, self.t, h * SCALE, w * SCALE))
+        self.recon = None
+        if with_recon:
+            path = os.path.join(root, "recon.npy")
+            if not os.path.exists(path):
+                raise SystemExit(f"{root}: no recon.npy (run training/upscale/recon.py)")
+            self.recon = np.load(path, mmap_mode="r")  # K × N × T × h × w × 3
+            with open(os.path.join(root, "recon-levels.json")) as f:
+                self.levels = json.load(f)
+
+    @property
+    def meta(self):
+        if not hasattr(self, "_meta"):
+            with open(os.path.join(self.root, "meta.jsonl")) as f:
+                self._meta = [json.loads(line) for line in f if line.strip()]
+        return self._meta
