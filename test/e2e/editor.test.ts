@@ -197,11 +197,11 @@ describe("the editor", () => {
   });
 
   it("live tweak: scrubbing steps on a running job patches it at the next step", async () => {
-    await page.locator(stepsBox).fill("100");
+    await page.locator(stepsBox).fill("180");
     await page.getByTestId("queue").click();
-    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="node-6"] [data-testid="preview"]')?.dataset.steps) === 100, undefined, { timeout: 60_000 });
-    // Drag the steps label to the right, one step per 4 px: 100 → 110 (more steps apply at any
-    // point of the run, so the test does not race the sampler).
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="node-6"] [data-testid="preview"]')?.dataset.steps) === 180, undefined, { timeout: 60_000 });
+    // Drag the steps label to the right, one step per 4 px: 180 → 190 (more steps apply at any
+    // point of the run; 180 steps keep the run going well past the drag on a fast machine).
     const label = await page.locator(`${node("5")} [data-param="steps"] .widget-label`).boundingBox();
     if (!label) throw new Error("no steps label");
     await page.mouse.move(label.x + 10, label.y + label.height / 2);
@@ -209,12 +209,12 @@ describe("the editor", () => {
     await page.mouse.move(label.x + 10 + 40, label.y + label.height / 2, { steps: 8 });
     await page.mouse.up();
     const steps = Number(await page.locator(stepsBox).inputValue());
-    expect(steps).toBe(110);
+    expect(steps).toBe(190);
     await expect.poll(() => page.locator(".toast", { hasText: `Live: steps = ${steps} applied` }).count(), { timeout: 30_000 }).toBe(1);
     // The preview follows: its step count is the new one.
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="node-6"] [data-testid="preview"]')?.dataset.steps === "110", undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="node-6"] [data-testid="preview"]')?.dataset.steps === "190", undefined, { timeout: 60_000 });
     await waitForJobEnd();
-    expect(await page.locator(`${node("6")} .node-meta`).textContent()).toContain("110 steps");
+    expect(await page.locator(`${node("6")} .node-meta`).textContent()).toContain("190 steps");
     expect(await statusOf("9")).toBe("done");
   }, 120_000);
 
