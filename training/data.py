@@ -5,6 +5,12 @@ import os
 import numpy as np
 
 
+def read_jsonl(path):
+    """One JSON value per non-empty line (a split's meta.jsonl)."""
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
 class Split:
     def __init__(self, root, partial=False):
         info_path = os.path.join(root, "info.json")
@@ -25,8 +31,7 @@ class Split:
     @property
     def meta(self):
         if not hasattr(self, "_meta"):
-            with open(os.path.join(self.root, "meta.jsonl")) as f:
-                self._meta = [json.loads(line) for line in f if line.strip()]
+            self._meta = read_jsonl(os.path.join(self.root, "meta.jsonl"))
         return self._meta
 
     @property

@@ -29,9 +29,8 @@ function kindOf(raw: unknown): string {
 const SCHEMAS = { video: manifestSchema, upscaler: upscalerManifestSchema } as const;
 type ManifestOf<K extends PackKind> = z.output<(typeof SCHEMAS)[K]>;
 
-/** Reads and validates a pack's manifest as the kind asked for, with an error that names the pack and the field. */
-function readPackManifest<K extends PackKind>(dir: string, kind: K): ManifestOf<K> {
-  const raw = readJson(dir);
+/** Validates a pack's parsed manifest.json as the kind asked for, with an error that names the pack and the field. */
+function checkManifest<K extends PackKind>(dir: string, raw: unknown, kind: K): ManifestOf<K> {
   const actual = kindOf(raw);
   if (actual !== kind) throw new Error(`model pack at ${dir} is a "${actual}" pack, not a "${kind}" pack`);
   const parsed = SCHEMAS[kind].safeParse(raw);
@@ -42,6 +41,8 @@ function readPackManifest<K extends PackKind>(dir: string, kind: K): ManifestOf<
   }
   return m;
 }
+
+const readPackManifest = <K extends PackKind>(dir: string, kind: K): ManifestOf<K> => checkManifest(dir, readJson(dir), kind);
 
 /** A generation pack's manifest. */
 export const readManifest = (dir: string): Manifest => readPackManifest(dir, "video");
@@ -70,8 +71,9 @@ export function listPacks<K extends PackKind = "video">(roots: string[], kind: K
       const dir = join(root, entry.name);
       if (!entry.isDirectory() || !existsSync(join(dir, "manifest.json"))) continue;
       try {
-        if (kindOf(readJson(dir)) !== kind) continue;
-        const manifest = readPackManifest(dir, kind);
+        const raw = readJson(dir);
+        if (kindOf(raw) !== kind) continue;
+        const manifest = checkManifest(dir, raw, kind);
         out.push({ folder: entry.name, name: manifest.name, dir, manifest });
       } catch (e) {
         out.push({ folder: entry.name, name: entry.name, dir, error: (e as Error).message });

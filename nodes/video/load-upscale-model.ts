@@ -1,17 +1,11 @@
 import { z } from "zod";
 import { findPack, packChoices } from "../model/pack.ts";
-import { SHIPPED_MODELS } from "../model/roots.ts";
+import { shippedPackNames } from "../model/roots.ts";
 import { UPSCALE_MODEL } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 export const DEFAULT_UPSCALER = "physics-tiny-upscaler";
-
-/** Folders of the shipped upscaler packs, read once when the node catalogue is built. */
-function shippedUpscalers(): [string, ...string[]] {
-  const names = packChoices([SHIPPED_MODELS], "upscaler");
-  return names.length > 0 ? (names as [string, ...string[]]) : [DEFAULT_UPSCALER];
-}
 
 export default defineNode({
   type: "t2v.LoadUpscaleModel",
@@ -22,7 +16,7 @@ export default defineNode({
   aliases: ["UpscaleModelLoader"],
   inputs: {},
   params: {
-    model_name: p.custom(z.string().min(1).default(DEFAULT_UPSCALER), { kind: "choice", choices: shippedUpscalers(), description: "Upscaler pack folder name" }),
+    model_name: p.custom(z.string().min(1).default(DEFAULT_UPSCALER), { kind: "choice", choices: shippedPackNames("upscaler", DEFAULT_UPSCALER), description: "Upscaler pack folder name" }),
     device: p.choice(["cpu", "cuda"], { default: "cpu", description: "Execution provider" }),
     if_unavailable: p.choice(["fall back to cpu", "fail"], { default: "fall back to cpu", description: "What to do when CUDA is asked for but not available" }),
   },

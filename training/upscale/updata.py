@@ -3,6 +3,7 @@ import json
 import os
 
 import numpy as np
+from data import read_jsonl  # training/ is on sys.path in every script that reads this
 
 SCALE = 4
 
@@ -33,6 +34,5 @@ class UpSplit:
     @property
     def meta(self):
         if not hasattr(self, "_meta"):
-            with open(os.path.join(self.root, "meta.jsonl")) as f:
-                self._meta = [json.loads(line) for line in f if line.strip()]
+            self._meta = read_jsonl(os.path.join(self.root, "meta.jsonl"))
         return self._meta
