@@ -22,7 +22,10 @@ export const executionCachedMessage = msg("execution_cached", z.object({ nodes: 
 /** `node: null` ends a job: history is written by then. */
 export const executingMessage = msg("executing", z.object({ node: nodeId.nullable(), display_node: nodeId.nullable().optional(), prompt_id: promptId }));
 export const progressMessage = msg("progress", z.object({ value: z.number(), max: z.number(), prompt_id: promptId, node: nodeId }));
+/** Sent for output nodes only (ComfyUI's OUTPUT_NODE), as ComfyUI does. */
 export const executedMessage = msg("executed", z.object({ node: nodeId, display_node: nodeId, output: uiOutput, prompt_id: promptId }));
+/** Ours: what a node that is not an output node shows (a schedule's curve, step counts, a plot). ComfyUI clients ignore it. */
+export const displayMessage = msg("display", z.object({ node: nodeId, output: uiOutput, prompt_id: promptId }));
 export const executionSuccessMessage = msg("execution_success", z.object({ prompt_id: promptId, timestamp }));
 export const executionErrorMessage = msg(
   "execution_error",
@@ -70,6 +73,7 @@ export const wsMessageSchema = z.discriminatedUnion("type", [
   executingMessage,
   progressMessage,
   executedMessage,
+  displayMessage,
   executionSuccessMessage,
   executionErrorMessage,
   executionInterruptedMessage,

@@ -52,11 +52,9 @@ export function formatValidationError(e: ValidationError, wf: Workflow): string 
 
 /** Absolute paths of every file the outputs point at. */
 export function outputFiles(outputs: Record<string, UiOutput>, services: Services): string[] {
-  const files: string[] = [];
+  const files = new Set<string>();
   for (const ui of Object.values(outputs)) {
-    for (const ref of [...(ui.videos ?? []), ...(ui.images ?? [])]) {
-      files.push(path.join(services.paths[ref.type], ref.subfolder, ref.filename));
-    }
+    for (const ref of ui.images ?? []) files.add(path.join(services.paths[ref.type], ref.subfolder, ref.filename));
   }
-  return files;
+  return [...files];
 }

@@ -114,8 +114,9 @@ export interface FileRef {
 
 /** What a node shows in history and `executed` messages. */
 export interface UiOutput {
-  videos?: FileRef[];
+  /** Files to show, images and videos alike (ComfyUI's key); `animated: [true]` marks videos. */
   images?: FileRef[];
+  animated?: boolean[];
   text?: string[];
   [key: string]: unknown;
 }

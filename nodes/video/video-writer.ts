@@ -6,7 +6,7 @@ import { encodedSize, writeClip } from "./encode.ts";
 import { release, reserveFile } from "./output-path.ts";
 import { createRecord, packHash, type ProvenanceRecord } from "./provenance.ts";
 import { summarizeWorkflow, type WorkflowSummary } from "./summarize.ts";
-import { VIDEO_FORMATS } from "./values.ts";
+import { VIDEO_FORMATS, VIDEO_MIME } from "./values.ts";
 import "../model/values.ts";
 
 /** Frame indices of one pass: forward, or forward then back without repeating either end. */
@@ -86,7 +86,8 @@ export default defineNode({
     const size = encodedSize(format, frames.width, frames.height);
     return {
       outputs: { VIDEO: { files, format, fps: rate, frames: order.length, ...size } },
-      ui: { videos: files },
+      // ComfyUI core's listing (SaveVideo: images + animated) and VideoHelperSuite's (gifs).
+      ui: { images: files, animated: [true], gifs: files.map((f) => ({ ...f, format: VIDEO_MIME[format], frame_rate: rate })) },
     };
   },
 });

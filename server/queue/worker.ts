@@ -33,8 +33,11 @@ function errorParts(stack: string | undefined, message: string): { type: string;
   return { type, traceback: stack ? stack.split("\n") : [message] };
 }
 
-/** Turns one engine event into the protocol message(s) ComfyUI clients expect. */
-function toMessages(e: EngineEvent, executed: readonly string[]): ServerMessage[] {
+/**
+ * Turns one engine event into the protocol message(s) ComfyUI clients expect. `isOutput` says
+ * whether a node type is an output node: only those send `executed`, the others `display`.
+ */
+function toMessages(e: EngineEvent, executed: readonly string[], isOutput: (type: string) => boolean): ServerMessage[] {
   const prompt_id = e.jobId;
   const timestamp = Date.now();
   switch (e.type) {
@@ -47,7 +50,10 @@ function toMessages(e: EngineEvent, executed: readonly string[]): ServerMessage[
     case "progress":
       return [{ type: "progress", data: { value: e.value, max: e.max, prompt_id, node: e.nodeId } }];
     case "node_done":
-      return e.ui ? [{ type: "executed", data: { node: e.nodeId, display_node: e.nodeId, output: e.ui, prompt_id } }] : [];
+      if (!e.ui) return [];
+      return isOutput(e.nodeType)
+        ? [{ type: "executed", data: { node: e.nodeId, display_node: e.nodeId, output: e.ui, prompt_id } }]
+        : [{ type: "display", data: { node: e.nodeId, output: e.ui, prompt_id } }];
     case "patched":
       return [
         {
@@ -83,6 +89,7 @@ export function createWorker(o: WorkerOptions) {
   let loop: Promise<void> | undefined;
   const idleWaiters: (() => void)[] = [];
 
+  const isOutput = (type: string): boolean => engine.registry.get(type)?.output === true;
   const status = (): ServerMessage & { type: "status" } => ({ type: "status", data: { status: { exec_info: { queue_remaining: store.remaining() } } } });
 
   async function runJob(job: Job): Promise<void> {
@@ -93,6 +100,7 @@ export function createWorker(o: WorkerOptions) {
     const patches: HistoryEntry["patches"] = [];
     const executed: string[] = [];
     const nodeTypes = new Map<string, string>();
+    const outputNodes = new Set<string>();
     const send = (m: ServerMessage): void => {
       if (RECORDED.has(m.type)) messages.push([m.type, m.data as Record<string, unknown>]);
       hub.send(m, sid);
@@ -110,7 +118,8 @@ export function createWorker(o: WorkerOptions) {
         const p = e.patch;
         patches.push({ node: p.appliedBy, target: p.nodeId ?? null, values: p.values, received: p.time, ...(p.atStep === undefined ? {} : { step: p.atStep }) });
       }
-      for (const m of toMessages(e, executed)) {
+      if (e.type === "node_done" && e.ui && isOutput(e.nodeType)) outputNodes.add(e.nodeId);
+      for (const m of toMessages(e, executed, isOutput)) {
         if (m.type === "execution_interrupted" && m.data.node_id !== null) m.data.node_type = nodeTypes.get(m.data.node_id) ?? null;
         send(m);
       }
@@ -141,7 +150,8 @@ export function createWorker(o: WorkerOptions) {
       current = undefined;
       return;
     }
-    const outputs = result?.outputs ?? {};
+    // As in ComfyUI, history lists what output nodes showed; the rest was sent as `display`.
+    const outputs = Object.fromEntries(Object.entries(result?.outputs ?? {}).filter(([id]) => outputNodes.has(id)));
     const outcome: JobOutcome = {
       statusStr: result?.status === "success" ? "success" : "error",
       completed: result?.status === "success",

@@ -22,6 +22,8 @@ function trace(ms: WsMessage[]): string[] {
         return `progress:${m.data.node}:${m.data.value}/${m.data.max}`;
       case "executed":
         return `executed:${m.data.node}`;
+      case "display":
+        return `display:${m.data.node}`;
       case "execution_cached":
         return `execution_cached:${[...m.data.nodes].sort().join(",")}`;
       case "status":
@@ -51,7 +53,7 @@ describe("a job over /ws", () => {
       "executing:2",
       "progress:2:1/2",
       "progress:2:2/2",
-      "executed:2",
+      "display:2",
       "executing:3",
       "executed:3",
       "execution_success",
@@ -59,11 +61,10 @@ describe("a job over /ws", () => {
       "status:0",
     ]);
     expect(ms.filter((m) => m.type !== "status").every((m) => (m.data as { prompt_id: string }).prompt_id === id)).toBe(true);
+    // Only the output node (ShowValue) sends `executed`; the slow node's text goes out as `display`.
     const executed = ms.filter((m) => m.type === "executed").map((m) => m.data);
-    expect(executed).toMatchObject([
-      { node: "2", display_node: "2", output: { text: ["2 steps"] } },
-      { node: "3", display_node: "3", output: { text: ["5"] } },
-    ]);
+    expect(executed).toMatchObject([{ node: "3", display_node: "3", output: { text: ["5"] } }]);
+    expect(ms.find((m) => m.type === "display")?.data).toMatchObject({ node: "2", output: { text: ["2 steps"] } });
     expect(c.json()[0]).toMatchObject({ type: "status", data: { sid: "order" } });
 
     // History was written before `executing null` went out: read it now.
@@ -72,7 +73,7 @@ describe("a job over /ws", () => {
     expect(entry.status).toMatchObject({ status_str: "success", completed: true });
     expect(entry.status.messages.map((m: [string]) => m[0])).toEqual(["execution_start", "execution_cached", "execution_success"]);
     expect(entry.status.messages[0][1].timestamp).toBeGreaterThan(Date.now() - 60_000);
-    expect(entry.outputs).toEqual({ "2": { text: ["2 steps"] }, "3": { text: ["5"] } });
+    expect(entry.outputs).toEqual({ "3": { text: ["5"] } });
     expect(entry.prompt[1]).toBe(id);
     expect(entry.prompt[2]).toEqual(chainPrompt(3, 2));
     expect(entry.prompt[3]).toEqual({ client_id: "order" });
@@ -90,7 +91,7 @@ describe("a job over /ws", () => {
       return trace(c.forPrompt(r.json.prompt_id));
     };
     await run(chainPrompt(10, 2));
-    expect(await run(chainPrompt(10, 2))).toEqual(["execution_start", "execution_cached:1,2,3", "executed:2", "executed:3", "execution_success", "executing:null"]);
+    expect(await run(chainPrompt(10, 2))).toEqual(["execution_start", "execution_cached:1,2,3", "display:2", "executed:3", "execution_success", "executing:null"]);
     const changed = await run(chainPrompt(10, 3));
     expect(changed).toContain("execution_cached:1");
     expect(changed.filter((t) => t.startsWith("executing:"))).toEqual(["executing:2", "executing:3", "executing:null"]);
@@ -201,7 +202,7 @@ describe("a job over /ws", () => {
     expect(second?.data).toMatchObject({ node: "2", target: null, values: { steps: 8 } });
     // The node stops at the new total, or at once if it is already past it.
     const atStep = second?.type === "patched" ? (second.data.step ?? 0) : 0;
-    expect(c.forPrompt(id).find((m) => m.type === "executed" && m.data.node === "2")?.data).toMatchObject({ output: { text: [`${Math.max(8, atStep)} steps`] } });
+    expect(c.forPrompt(id).find((m) => m.type === "display" && m.data.node === "2")?.data).toMatchObject({ output: { text: [`${Math.max(8, atStep)} steps`] } });
     const h = (await api(srv.url, `/history/${id}`)).json[id];
     expect(h.patches.map((p: { values: unknown; target: unknown }) => [p.values, p.target])).toEqual([
       [{ steps: 400 }, "2"],

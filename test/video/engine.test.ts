@@ -36,7 +36,7 @@ describe("Video Writer through the engine", () => {
     });
     const result = await engine.run(wf);
     expect(result.status).toBe("success");
-    const [ref] = result.outputs.w.videos ?? [];
+    const [ref] = result.outputs.w.images ?? [];
     expect(ref).toEqual({ filename: "engine_00001.mp4", subfolder: "runs", type: "output" });
     const file = path.join(box.output, ref.subfolder, ref.filename);
     expect(probe(file)).toMatchObject({ frames: 8, fps: "4/1", width: 64, height: 64 });

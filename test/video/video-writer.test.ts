@@ -24,7 +24,9 @@ describe("Video Writer", () => {
     const { result, workflow, file } = await write(box, { format: "mp4" });
     const video = result.outputs.VIDEO;
     expect(video).toMatchObject({ format: "mp4", fps: 8, frames: 16, width: 64, height: 64 });
-    expect(result.ui?.videos).toEqual([{ filename: "t2v_00001.mp4", subfolder: "", type: "output" }]);
+    // Listed as ComfyUI's SaveVideo lists files, and as VideoHelperSuite's Video Combine does.
+    const ref = { filename: "t2v_00001.mp4", subfolder: "", type: "output" };
+    expect(result.ui).toEqual({ images: [ref], animated: [true], gifs: [{ ...ref, format: "video/h264-mp4", frame_rate: 8 }] });
     expect(probe(file(video.files[0]))).toEqual({ codec: "h264", width: 64, height: 64, frames: 16, fps: "8/1", pixFmt: "yuv420p" });
 
     const record = await readProvenance(file(video.files[0]));

@@ -48,21 +48,17 @@ function NodeOutputView({ id }: { id: string }) {
   const preview = useNodeView((s) => s.previews[id]);
   const ui = useNodeView((s) => s.outputs[id]);
   const running = useNodeView((s) => s.runs[id]?.state === "running");
-  const videos = fileRefs(ui?.videos);
   const images = fileRefs(ui?.images);
   const curve = Array.isArray(ui?.curve) && Array.isArray(ui.curve[0]) ? (ui.curve[0] as number[]) : undefined;
   const text = Array.isArray(ui?.text) ? ui.text.map(String) : [];
   const steps = Array.isArray(ui?.steps) ? ui.steps[0] : undefined;
   const calls = Array.isArray(ui?.model_calls) ? ui.model_calls[0] : undefined;
   // A finished video replaces the preview; while running, the preview shows.
-  const showPreview = preview && (running || (videos.length === 0 && images.length === 0));
+  const showPreview = preview && (running || images.length === 0);
   if (!showPreview && !ui) return null;
   return (
     <div className="node-output">
       {showPreview && <SheetPlayer preview={preview} />}
-      {videos.map((f) => (
-        <Media key={`${f.subfolder}/${f.filename}`} file={f} />
-      ))}
       {images.map((f) => (
         <Media key={`${f.subfolder}/${f.filename}`} file={f} />
       ))}

@@ -54,6 +54,7 @@ export function applyMessage(s: RunSlice, m: ServerMessage, allNodes: () => stri
     case "progress":
       return { runs: { ...s.runs, [m.data.node]: { state: "running", value: m.data.value, max: m.data.max } } };
     case "executed":
+    case "display":
       return {
         outputs: { ...s.outputs, [m.data.node]: m.data.output },
         runs: s.runs[m.data.node]?.state === "running" ? { ...s.runs, [m.data.node]: { state: "done" } } : s.runs,
