@@ -83,6 +83,19 @@ export function pngTexts(png: Buffer): Map<string, string> {
   return out;
 }
 
+/** Every chunk after the signature, up to IEND; a chunk cut off by the end of the file is returned as far as it goes. */
+export function pngChunks(png: Buffer): { type: string; data: Buffer }[] {
+  const out: { type: string; data: Buffer }[] = [];
+  for (let pos = 8; pos + 8 <= png.length; ) {
+    const len = png.readUInt32BE(pos);
+    const type = png.toString("latin1", pos + 4, pos + 8);
+    out.push({ type, data: png.subarray(pos + 8, pos + 8 + len) });
+    if (type === "IEND") break;
+    pos += 12 + len;
+  }
+  return out;
+}
+
 // ---- WebP ----
 
 export const isWebp = (b: Buffer) => b.toString("latin1", 0, 4) === "RIFF" && b.toString("latin1", 8, 12) === "WEBP";
@@ -96,6 +109,39 @@ export function webpChunk(webp: Buffer, fourcc: string): Buffer | undefined {
     pos += 8 + size + (size & 1);
   }
   return undefined;
+}
+
+// ---- EXIF (WebP "EXIF" chunk) ----
+
+/**
+ * The ASCII entries (type 2) of an EXIF block's first IFD, by tag, with trailing NULs removed and
+ * the bytes read as UTF-8. Takes the TIFF header ("II" or "MM") with or without the "Exif\0\0"
+ * prefix; anything out of bounds is skipped, a value cut off by the end is kept as far as it goes.
+ */
+export function exifStrings(exif: Buffer): Map<number, string> {
+  const out = new Map<number, string>();
+  const tiff = exif.toString("latin1", 0, 6) === "Exif\0\0" ? exif.subarray(6) : exif;
+  const order = tiff.toString("latin1", 0, 2);
+  if (tiff.length < 8 || (order !== "II" && order !== "MM")) return out;
+  const le = order === "II";
+  const u16 = (at: number) => (le ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const u32 = (at: number) => (le ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
+  if (u16(2) !== 42) return out;
+  const ifd = u32(4);
+  if (ifd + 2 > tiff.length) return out;
+  for (let i = 0, count = u16(ifd); i < count; i++) {
+    const entry = ifd + 2 + 12 * i;
+    if (entry + 12 > tiff.length) break;
+    if (u16(entry + 2) !== 2) continue;
+    const length = u32(entry + 4);
+    // Up to 4 bytes sit in the entry itself; longer values are elsewhere, at the offset it holds.
+    const start = length <= 4 ? entry + 8 : u32(entry + 8);
+    if (start >= tiff.length) continue;
+    let end = Math.min(start + length, tiff.length);
+    while (end > start && tiff[end - 1] === 0) end--;
+    out.set(u16(entry), tiff.toString("utf8", start, end));
+  }
+  return out;
 }
 
 // ---- GIF ----

@@ -1,11 +1,13 @@
 // POST /api/provenance: the workflow inside a dropped file, so the editor can restore it.
 // A workflow JSON (ours or ComfyUI API format) is read here; a generated video or image is read
-// by the video writer's readProvenance(file).
+// by the video writer's readProvenance(file); a file ComfyUI or VideoHelperSuite wrote, by
+// readComfyMetadata(file).
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import express, { Router, type Request } from "express";
-import { loadWorkflow, WorkflowFormatError } from "../../core/engine/index.ts";
+import { loadWorkflow, WorkflowFormatError, type Registry, type Workflow } from "../../core/engine/index.ts";
+import { ComfyMetadataError, readComfyMetadata, type ComfyMetadata } from "../../nodes/video/comfy-metadata.ts";
 import { HttpError, type ProvenanceReader, type ServerContext } from "./common.ts";
 import { readForm } from "./files.ts";
 
@@ -18,6 +20,31 @@ async function fileBytes(req: Request): Promise<{ bytes: Buffer; name: string }>
   }
   if (!Buffer.isBuffer(req.body) || req.body.byteLength === 0) throw new HttpError(400, "bad request body: send the file as the body (or multipart field \"file\")");
   return { bytes: req.body, name: String(req.query.filename ?? "upload") };
+}
+
+/** ComfyUI's metadata in the upload; 422 when it is there but unreadable. */
+async function comfyMetadata(file: string, name: string): Promise<ComfyMetadata | null> {
+  try {
+    return await readComfyMetadata(file);
+  } catch (err) {
+    if (!(err instanceof ComfyMetadataError)) throw err;
+    throw new HttpError(422, `${name}: ${err.detail}`, "no_workflow");
+  }
+}
+
+/** The UI-format workflow when we can read it, else the API-format prompt (both are in most files). */
+function loadComfyWorkflow(meta: ComfyMetadata, registry: Registry, name: string): Workflow {
+  const entries = (["workflow", "prompt"] as const).filter((k) => meta[k] !== undefined);
+  const problems: string[] = [];
+  for (const key of entries) {
+    try {
+      return loadWorkflow(meta[key], registry);
+    } catch (err) {
+      if (!(err instanceof WorkflowFormatError)) throw err;
+      problems.push(`its ComfyUI ${key} cannot be read: ${err.issues.join("; ")}`);
+    }
+  }
+  throw new HttpError(422, `${name}: ${problems.join("; ")}`, "no_workflow");
 }
 
 export function provenanceRoutes(ctx: ServerContext): Router {
@@ -42,13 +69,23 @@ export function provenanceRoutes(ctx: ServerContext): Router {
     await writeFile(file, bytes);
     try {
       let record: Awaited<ReturnType<ProvenanceReader>>;
+      let unreadable: string | undefined;
       try {
         record = await ctx.readProvenance(file);
       } catch (err) {
-        throw new HttpError(422, `${name}: ${err instanceof Error ? err.message : String(err)}`, "no_workflow");
+        unreadable = err instanceof Error ? err.message : String(err);
       }
-      if (!record?.workflow) throw new HttpError(422, `${name} carries no workflow`, "no_workflow");
-      res.json({ source: "provenance", workflow: loadWorkflow(record.workflow, ctx.registry), provenance: record });
+      if (record?.workflow) {
+        res.json({ source: "provenance", workflow: loadWorkflow(record.workflow, ctx.registry), provenance: record });
+        return;
+      }
+      // Not one of ours: perhaps ComfyUI (or VideoHelperSuite) made it.
+      const comfy = await comfyMetadata(file, name);
+      if (comfy) {
+        res.json({ source: "comfyui", workflow: loadComfyWorkflow(comfy, ctx.registry, name), provenance: null });
+        return;
+      }
+      throw new HttpError(422, unreadable === undefined ? `${name} carries no workflow` : `${name}: ${unreadable}`, "no_workflow");
     } finally {
       await rm(file, { force: true });
     }
