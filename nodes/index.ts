@@ -1,11 +1,12 @@
 // The one registry: every node type the studio knows, listed explicitly.
 // Add a node: write nodes/<area>/<name>.ts exporting `defineNode({...})` as default, import it
 // here and add it to the list. A type id claimed twice throws at start-up.
+import type { AnyNodeDef } from "../core/node/definition.ts";
 import { createRegistry } from "../core/node/registry.ts";
 import decode from "./generate/decode.ts";
 import emptyLatent from "./generate/empty-latent.ts";
 import latentFromFrames from "./generate/latent-from-frames.ts";
-import loadModel from "./generate/load-model.ts";
+import { loadModelNode } from "./generate/load-model.ts";
 import previewFrames from "./generate/preview-frames.ts";
 import sampler from "./generate/sampler.ts";
 import scheduler from "./generate/scheduler.ts";
@@ -18,40 +19,52 @@ import boolean from "./util/boolean.ts";
 import float from "./util/float.ts";
 import int from "./util/int.ts";
 import intMath from "./util/int-math.ts";
+import reroute from "./util/reroute.ts";
 import showValue from "./util/show-value.ts";
 import string from "./util/string.ts";
 import saveFrames from "./video/save-frames.ts";
-import loadUpscaleModel from "./video/load-upscale-model.ts";
+import { loadUpscaleModelNode } from "./video/load-upscale-model.ts";
 import upscaleFrames from "./video/upscale-frames.ts";
 import upscaleWithModel from "./video/upscale-with-model.ts";
 import videoWriter from "./video/video-writer.ts";
+import { SHIPPED_MODELS } from "./model/roots.ts";
 
-export const registry = createRegistry([
-  // generation
-  loadModel,
-  textEncode,
-  emptyLatent,
-  scheduler,
-  splitSigmas,
-  sampler,
-  decode,
-  previewFrames,
-  latentFromFrames,
-  // physics
-  physicsScene,
-  physicsSimulate,
-  physicsGuidance,
-  // utils
-  int,
-  float,
-  string,
-  boolean,
-  intMath,
-  showValue,
-  // video
-  loadUpscaleModel,
-  upscaleWithModel,
-  upscaleFrames,
-  videoWriter,
-  saveFrames,
-]);
+/**
+ * Every built-in node. The loaders list and check pack names against `modelRoots` — pass the same
+ * array as services.modelRoots (server/services.ts) so both see the same folders.
+ */
+export function builtinNodes(modelRoots: readonly string[] = [SHIPPED_MODELS]): AnyNodeDef[] {
+  return [
+    // generation
+    loadModelNode(modelRoots),
+    textEncode,
+    emptyLatent,
+    scheduler,
+    splitSigmas,
+    sampler,
+    decode,
+    previewFrames,
+    latentFromFrames,
+    // physics
+    physicsScene,
+    physicsSimulate,
+    physicsGuidance,
+    // utils
+    int,
+    float,
+    string,
+    boolean,
+    intMath,
+    showValue,
+  reroute,
+    // video
+    loadUpscaleModelNode(modelRoots),
+    upscaleWithModel,
+    upscaleFrames,
+    videoWriter,
+    saveFrames,
+  ];
+}
+
+/** The built-in nodes over the shipped models/ only. */
+export const registry = createRegistry(builtinNodes());

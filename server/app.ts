@@ -1,5 +1,6 @@
 // The studio server: ComfyUI-compatible HTTP + WebSocket API, durable queue, the editor at `/`.
 // createApp() starts one in-process (tests, benchmarks: port 0); startServer() is `t2v serve`.
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
@@ -7,10 +8,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type RequestHandler } from "express";
 import pino from "pino";
-import { registry as defaultRegistry } from "../nodes/index.ts";
+import { builtinNodes } from "../nodes/index.ts";
 import type { Logger, Services } from "../core/node/definition.ts";
 import type { ServeOptions } from "./cli/serve.ts";
-import { createEngine, type Engine, type Registry } from "../core/engine/index.ts";
+import { createEngine, createRegistry, type Engine, type Registry } from "../core/engine/index.ts";
+import { customNodeDirs, loadCustomNodes, type NodePackReport } from "./custom-nodes.ts";
 import { errorHandler, HttpError, type ProvenanceReader, type ServerContext } from "./http/common.ts";
 import { editorRoutes } from "./http/editor.ts";
 import { fileRoutes } from "./http/files.ts";
@@ -22,7 +24,7 @@ import { workflowRoutes } from "./http/workflows.ts";
 import { openJobStore, type JobStore } from "./queue/store.ts";
 import { createWorker, type Worker } from "./queue/worker.ts";
 import { checkExposure, checkSite, checkToken, TOKEN_COOKIE, type AccessPolicy } from "./security.ts";
-import { createServices, type ServiceOptions } from "./services.ts";
+import { createServices, modelDirsFrom, type ServiceOptions } from "./services.ts";
 import { createHub, type Hub } from "./ws/hub.ts";
 import { createPreviewEncoder, type PreviewEncoder } from "./ws/preview.ts";
 import { attachWebSocket } from "./ws/socket.ts";
@@ -42,7 +44,12 @@ export interface AppOptions {
   dataDir?: string;
   /** Done jobs kept in history; default 1000. */
   historyMax?: number;
+  /** The built-in nodes; default nodes/index.ts's over services.modelRoots. */
   registry?: Registry;
+  /** Folders of custom node packs (server/custom-nodes.ts), loaded after `registry`'s nodes. */
+  customNodeDirs?: string[];
+  /** How long one pack may take to load; default 10 s. */
+  customNodeTimeoutMs?: number;
   /** Default: createServices(serviceOptions). */
   services?: Services;
   serviceOptions?: ServiceOptions;
@@ -70,6 +77,8 @@ export interface App {
   worker: Worker;
   hub: Hub;
   previews: PreviewEncoder;
+  /** The custom node packs found, loaded or skipped (GET /api/custom_nodes). */
+  customNodes: NodePackReport[];
   /** Graceful: stops taking jobs, interrupts and re-queues the running one, closes sockets and the database. */
   close(): Promise<void>;
 }
@@ -116,8 +125,11 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const policy: AccessPolicy = { host: opts.host ?? "127.0.0.1", listen: opts.listen ?? false, token: opts.token, corsOrigin: opts.corsOrigin ?? [] };
   checkExposure(policy);
   const logger = opts.logger ?? silent;
-  const registry = opts.registry ?? defaultRegistry;
   const services = opts.services ?? createServices(opts.serviceOptions);
+  const builtins = opts.registry ?? createRegistry(builtinNodes(services.modelRoots));
+  const { registry, packs: customNodes } = opts.customNodeDirs?.length
+    ? await loadCustomNodes(opts.customNodeDirs, builtins.list(), logger, { timeoutMs: opts.customNodeTimeoutMs })
+    : { registry: builtins, packs: [] };
   const dataDir = path.resolve(opts.dataDir ?? "data");
   const maxUploadBytes = opts.maxUploadBytes ?? 100 * 1024 * 1024;
 
@@ -157,6 +169,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     maxUploadBytes,
     readProvenance: opts.readProvenance ?? readProvenance,
     version: VERSION,
+    customNodes,
   };
 
   const app = express();
@@ -211,6 +224,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     worker,
     hub,
     previews,
+    customNodes,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -229,11 +243,16 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
 /** `t2v serve`: start, print the URL, shut down gracefully on SIGINT/SIGTERM. */
 export async function startServer(opts: ServeOptions): Promise<App> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? "info" });
-  const app = await createApp({ ...opts, logger });
+  const { customNodes, models, outputDir, inputDir, ...rest } = opts;
+  const modelDirs = modelDirsFrom(models);
+  const app = await createApp({ ...rest, logger, customNodeDirs: customNodeDirs(customNodes), serviceOptions: { outputDir, inputDir, modelDirs } });
   const pending = app.queue.remaining();
   process.stdout.write(`t2v studio: ${app.url}/${opts.token ? `?token=${encodeURIComponent(opts.token)}` : ""}\n`);
   if (opts.listen) process.stdout.write(`listening on ${opts.host}:${new URL(app.url).port} for other machines (token required)\n`);
   if (pending > 0) process.stdout.write(`${pending} job(s) in the queue from before\n`);
+  for (const dir of modelDirs) if (!existsSync(dir)) process.stdout.write(`models folder ${path.resolve(dir)} does not exist (yet); packs copied there later are found\n`);
+  const skipped = app.customNodes.filter((p) => p.status === "failed");
+  if (app.customNodes.length > 0) process.stdout.write(`custom node packs: ${app.customNodes.length - skipped.length} loaded, ${skipped.length} skipped${skipped.length ? ` (${skipped.map((p) => p.name).join(", ")}; see /api/custom_nodes)` : ""}\n`);
   let signals = 0;
   const stop = (signal: string) => {
     if (++signals > 1) process.exit(1); // a second Ctrl-C: do not wait

@@ -14,6 +14,11 @@ export interface ServiceOptions {
   modelDirs?: string[];
 }
 
+/** `--models` folders, then those in T2V_MODEL_DIRS (separated by the platform's path delimiter, ":" or ";"). */
+export function modelDirsFrom(flags: readonly string[] = [], env = process.env.T2V_MODEL_DIRS): string[] {
+  return [...flags, ...(env ?? "").split(path.delimiter).filter((d) => d.trim() !== "")];
+}
+
 export function createServices(o: ServiceOptions = {}): Services {
   return {
     paths: {

@@ -6,6 +6,7 @@ import { HelpPanel } from "./panels/HelpPanel.tsx";
 import { JobsPanel } from "./panels/JobsPanel.tsx";
 import { LibraryDialog } from "./panels/LibraryDialog.tsx";
 import { NodeLibrary } from "./panels/NodeLibrary.tsx";
+import { PackNotice } from "./panels/PackNotice.tsx";
 import { Toasts } from "./panels/Toasts.tsx";
 import { TopBar } from "./panels/TopBar.tsx";
 import { useStudio } from "./store/index.ts";
@@ -42,6 +43,7 @@ export function App({ error }: { error?: string }) {
         <LibraryDialog />
         <HelpPanel />
         <Toasts />
+        <PackNotice />
       </div>
     </ReactFlowProvider>
   );

@@ -1,8 +1,8 @@
 // The server's HTTP API, as the editor uses it. Shapes come from the server's own modules.
-import type { CatalogueNode } from "../../core/node/catalogue.ts";
+import type { CatalogueNode, NodePackReport } from "../../core/node/catalogue.ts";
 import type { HistoryEntry, QueueItem } from "../../core/protocol.ts";
 
-export type { CatalogueNode, HistoryEntry, QueueItem };
+export type { CatalogueNode, HistoryEntry, NodePackReport, QueueItem };
 
 export interface NodeErrorDetail {
   type: string;
@@ -54,6 +54,7 @@ const json = (method: string, body: unknown): RequestInit => ({ method, headers:
 
 export const api = {
   catalogue: () => call<CatalogueNode[]>("nodes"),
+  customNodes: () => call<NodePackReport[]>("custom_nodes"),
   queuePrompt: (workflow: unknown, clientId: string, promptId: string) =>
     call<{ prompt_id: string; number: number }>("prompt", json("POST", { workflow, client_id: clientId, prompt_id: promptId })),
   queue: () => call<{ queue_running: QueueItem[]; queue_pending: QueueItem[] }>("queue"),

@@ -1,6 +1,6 @@
 // The node catalogue as JSON: our own (params as JSON Schema) and ComfyUI's /object_info shape.
 import { z } from "zod";
-import { paramSocketType, widgetSpecs, type LiveSpec, type ParamKind, type ParamRole, type ParamSpec } from "./params.ts";
+import { choicesOf, paramSocketType, widgetSpecs, type LiveSpec, type ParamKind, type ParamRole, type ParamSpec } from "./params.ts";
 import type { AnyNodeDef } from "./definition.ts";
 import type { Registry } from "./registry.ts";
 
@@ -35,6 +35,20 @@ export interface CatalogueNode {
   outputs: { name: string; type: string }[];
   output: boolean;
   cache: boolean;
+  /** The custom node pack (a folder under --custom-nodes) the type came from; absent for built-in nodes. */
+  pack?: string;
+}
+
+/** GET /api/custom_nodes: one entry per pack folder found at start-up. */
+export interface NodePackReport {
+  /** The pack's folder name. */
+  name: string;
+  path: string;
+  status: "loaded" | "failed";
+  /** Why it was skipped (status "failed"). */
+  error?: string;
+  /** The type ids it registered (empty when it failed). */
+  nodes: string[];
 }
 
 function defaultOf(spec: ParamSpec): unknown {
@@ -42,7 +56,8 @@ function defaultOf(spec: ParamSpec): unknown {
   return r.success ? r.data : undefined;
 }
 
-export function catalogueNode(def: AnyNodeDef): CatalogueNode {
+/** `pack`: the custom node pack the type came from (registry.packOf). */
+export function catalogueNode(def: AnyNodeDef, pack?: string): CatalogueNode {
   return {
     type: def.type,
     version: def.version,
@@ -59,7 +74,7 @@ export function catalogueNode(def: AnyNodeDef): CatalogueNode {
       min: spec.min,
       max: spec.max,
       step: spec.step,
-      choices: spec.choices,
+      choices: choicesOf(spec),
       uiOnly: spec.uiOnly === true,
       socketType: paramSocketType(spec),
       ...(spec.live ? { live: spec.live } : {}),
@@ -69,11 +84,12 @@ export function catalogueNode(def: AnyNodeDef): CatalogueNode {
     outputs: Object.entries(def.outputs).map(([name, type]) => ({ name, type })),
     output: def.output === true,
     cache: def.cache !== false,
+    ...(pack ? { pack } : {}),
   };
 }
 
 export function catalogue(registry: Registry): CatalogueNode[] {
-  return registry.list().map(catalogueNode);
+  return registry.list().map((d) => catalogueNode(d, registry.packOf?.(d.type)));
 }
 
 /** One entry of ComfyUI's GET /object_info. */
@@ -109,7 +125,7 @@ function comfyParam(spec: ParamSpec): unknown[] {
     case "slider":
       return ["FLOAT", compact({ ...base, ...range, display: "slider" })];
     case "choice":
-      return [[...(spec.choices ?? [])], compact(base)];
+      return [[...(choicesOf(spec) ?? [])], compact(base)];
     case "text":
       return ["STRING", compact({ ...base, multiline: false })];
     case "multiline":
@@ -119,7 +135,8 @@ function comfyParam(spec: ParamSpec): unknown[] {
   }
 }
 
-export function objectInfoNode(def: AnyNodeDef): ObjectInfoNode {
+/** `pack`: the custom node pack the type came from; ComfyUI names such nodes' module `custom_nodes.<pack>`. */
+export function objectInfoNode(def: AnyNodeDef, pack?: string): ObjectInfoNode {
   const required: Record<string, unknown[]> = {};
   const optional: Record<string, unknown[]> = {};
   for (const [name, s] of Object.entries(def.inputs)) {
@@ -138,7 +155,7 @@ export function objectInfoNode(def: AnyNodeDef): ObjectInfoNode {
     name: def.type,
     display_name: def.title,
     description: def.description,
-    python_module: `nodes.${def.type.split(".")[0]}`,
+    python_module: pack ? `custom_nodes.${pack}` : `nodes.${def.type.split(".")[0]}`,
     category: def.category,
     output_node: def.output === true,
   };
@@ -146,5 +163,5 @@ export function objectInfoNode(def: AnyNodeDef): ObjectInfoNode {
 
 /** GET /object_info: every node type keyed by its type id. */
 export function toObjectInfo(registry: Registry): Record<string, ObjectInfoNode> {
-  return Object.fromEntries(registry.list().map((d) => [d.type, objectInfoNode(d)]));
+  return Object.fromEntries(registry.list().map((d) => [d.type, objectInfoNode(d, registry.packOf?.(d.type))]));
 }

@@ -159,6 +159,12 @@ export interface NodeDef<I extends Sockets = Sockets, P extends Params = Params,
   description: string;
   /** Other names this type answers to (e.g. a ComfyUI class name). */
   aliases?: readonly string[];
+  /**
+   * For an alias naming another tool's node (a ComfyUI class): our param for each of that node's
+   * widgets, in its widget order (null: no equivalent here). Files that store widget values by
+   * position (ComfyUI's `widgets_values`) are read with it; without it, our own widget order is used.
+   */
+  aliasWidgets?: Readonly<Record<string, readonly (string | null)[]>>;
   inputs: I;
   params: P;
   outputs: O;

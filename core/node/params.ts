@@ -25,7 +25,8 @@ export interface ParamSpec<S extends z.ZodType = z.ZodType> {
   min?: number;
   max?: number;
   step?: number;
-  choices?: readonly string[];
+  /** A function is called each time the catalogue is served (e.g. the model packs on disk now). */
+  choices?: readonly string[] | (() => readonly string[]);
   /** Shown in the editor, never sent to run(); e.g. the seed control. */
   uiOnly?: boolean;
   /** May change while the node's job runs, and how; absent: a change needs a new run. */
@@ -107,6 +108,11 @@ export function widgetSpecs(params: Params): [string, ParamSpec][] {
     if (spec.kind === "seed") out.push([SEED_CONTROL_PARAM, seedControlSpec]);
   }
   return out;
+}
+
+/** A param's choices as they stand now (a function is called afresh). */
+export function choicesOf(spec: ParamSpec): readonly string[] | undefined {
+  return typeof spec.choices === "function" ? spec.choices() : spec.choices;
 }
 
 /** The socket type a param takes when it is driven by a link instead of a widget. */

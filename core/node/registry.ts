@@ -6,6 +6,13 @@ export interface Registry {
   /** Looks up a type id or one of its aliases. */
   get(type: string): AnyNodeDef | undefined;
   list(): readonly AnyNodeDef[];
+  /** The custom node pack a type id came from; undefined for the host's own nodes. */
+  packOf?(type: string): string | undefined;
+}
+
+export interface RegistryOptions {
+  /** Type id → the custom node pack that brought it (the catalogue shows it). */
+  packs?: ReadonlyMap<string, string>;
 }
 
 const TYPE_ID = /^[A-Za-z][\w-]*\.[A-Za-z][\w.-]*$/;
@@ -25,11 +32,16 @@ export function checkDefinition(def: AnyNodeDef): string[] {
     if (!spec.schema.safeParse(undefined).success) problems.push(`param "${name}" needs a default`);
   }
   if (seeds > 1) problems.push("at most one seed param per node (it gets the control_after_generate widget)");
+  for (const [alias, widgets] of Object.entries(def.aliasWidgets ?? {})) {
+    if (!(def.aliases ?? []).includes(alias)) problems.push(`aliasWidgets names "${alias}", which is not one of its aliases`);
+    const unknown = widgets.filter((w) => w !== null && !names.has(w));
+    if (unknown.length > 0) problems.push(`aliasWidgets["${alias}"] names ${unknown.map((w) => `"${w}"`).join(", ")}, not params of this node`);
+  }
   return problems;
 }
 
 /** Throws on an invalid definition or on a type id (or alias) claimed twice. */
-export function createRegistry(defs: readonly AnyNodeDef[]): Registry {
+export function createRegistry(defs: readonly AnyNodeDef[], opts: RegistryOptions = {}): Registry {
   const byName = new Map<string, AnyNodeDef>();
   const all: AnyNodeDef[] = [];
   for (const def of defs) {
@@ -42,5 +54,6 @@ export function createRegistry(defs: readonly AnyNodeDef[]): Registry {
     }
     all.push(def);
   }
-  return { get: (type) => byName.get(type), list: () => all };
+  const packs = opts.packs ?? new Map<string, string>();
+  return { get: (type) => byName.get(type), list: () => all, packOf: (type) => packs.get(byName.get(type)?.type ?? type) };
 }

@@ -62,7 +62,7 @@ export function verifyPack(dir: string, manifest: { files: Record<string, { path
 export interface PackInfo<M = Manifest> { folder: string; name: string; dir: string; manifest?: M; error?: string }
 
 /** Every folder under the roots whose manifest.json is of `kind` (default "video"); broken packs are listed with their error. */
-export function listPacks<K extends PackKind = "video">(roots: string[], kind: K = "video" as K): PackInfo<ManifestOf<K>>[] {
+export function listPacks<K extends PackKind = "video">(roots: readonly string[], kind: K = "video" as K): PackInfo<ManifestOf<K>>[] {
   const out: PackInfo<ManifestOf<K>>[] = [];
   for (const root of roots) {
     if (!existsSync(root)) continue;
@@ -85,13 +85,13 @@ export function listPacks<K extends PackKind = "video">(roots: string[], kind: K
 
 /** The pack a workflow names: its folder name first, then its manifest's name (a copied folder keeps
  *  the manifest's name, so the folder is what tells the copy from the original). */
-export function findPack<K extends PackKind = "video">(roots: string[], pack: string, kind: K = "video" as K): PackInfo<ManifestOf<K>> | undefined {
+export function findPack<K extends PackKind = "video">(roots: readonly string[], pack: string, kind: K = "video" as K): PackInfo<ManifestOf<K>> | undefined {
   const packs = listPacks(roots, kind);
   return packs.find((p) => p.folder === pack) ?? packs.find((p) => p.name === pack);
 }
 
 /** What a workflow can name: the folder of every valid pack of `kind`, once each (the first root wins, as in findPack). */
-export function packChoices(roots: string[], kind: PackKind = "video"): string[] {
+export function packChoices(roots: readonly string[], kind: PackKind = "video"): string[] {
   return [...new Set(listPacks(roots, kind).filter((p) => p.manifest).map((p) => p.folder))];
 }
 

@@ -1,10 +1,11 @@
 // `t2v run <workflow.json>`: validate, run headless with progress, print outputs.
 import type { Command } from "commander";
 import pino from "pino";
-import { registry } from "../../nodes/index.ts";
-import { createEngine, validate, WorkflowFormatError } from "../../core/engine/index.ts";
+import { builtinNodes } from "../../nodes/index.ts";
+import { createEngine, createRegistry, validate, WorkflowFormatError } from "../../core/engine/index.ts";
+import { customNodeDirs, loadCustomNodes } from "../custom-nodes.ts";
 import { applySets, formatValidationError, outputFiles, readWorkflowFile } from "../run-workflow.ts";
-import { createServices } from "../services.ts";
+import { createServices, modelDirsFrom } from "../services.ts";
 import { reportProgress } from "./progress.ts";
 
 export const EXIT_NODE_ERROR = 1;
@@ -15,10 +16,12 @@ interface RunFlags {
   set: string[];
   out?: string;
   json?: boolean;
+  models?: string[];
+  customNodes?: string[];
 }
 
-function collect(value: string, prior: string[]): string[] {
-  return [...prior, value];
+function collect(value: string, prior: string[] | undefined): string[] {
+  return [...(prior ?? []), value];
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
@@ -28,6 +31,12 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     else for (const e of errors) process.stderr.write(`error: ${e}\n`);
     return EXIT_INVALID;
   };
+
+  const services = createServices({ outputDir: flags.out, modelDirs: modelDirsFrom(flags.models ?? []) });
+  const logger = pino({ level: process.env.T2V_LOG_LEVEL ?? "warn" }, pino.destination(2));
+  const builtins = builtinNodes(services.modelRoots);
+  const dirs = customNodeDirs(flags.customNodes ?? []);
+  const { registry } = dirs.length > 0 ? await loadCustomNodes(dirs, builtins, logger) : { registry: createRegistry(builtins) };
 
   let wf;
   try {
@@ -42,8 +51,6 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const errors = validate(wf, registry);
   if (errors.length > 0) return invalid(errors.map((e) => formatValidationError(e, wf)), errors);
 
-  const services = createServices({ outputDir: flags.out });
-  const logger = pino({ level: process.env.T2V_LOG_LEVEL ?? "warn" }, pino.destination(2));
   const engine = createEngine({ registry, services, logger });
   const abort = new AbortController();
   const onSigint = () => abort.abort(new Error("interrupted by SIGINT"));
@@ -83,6 +90,8 @@ export function register(program: Command): void {
     .option("--set <nodeId.param=value>", "override a widget value (repeatable)", collect, [])
     .option("--out <dir>", "output folder", undefined)
     .option("--json", "print a machine-readable summary on stdout")
+    .option("--models <dir>", "a folder of model packs, after the shipped models/ (repeatable; also T2V_MODEL_DIRS)", collect)
+    .option("--custom-nodes <dir>", "a folder of custom node packs (repeatable; default ./custom_nodes if it exists)", collect)
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommand(file, flags);
     });

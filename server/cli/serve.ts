@@ -9,8 +9,16 @@ export const serveOptionsSchema = z.object({
   listen: z.boolean().default(false),
   token: z.string().min(1).optional(),
   corsOrigin: z.array(z.string()).default([]),
-  /** Queue, history, user workflows and models live here. */
+  /** The queue, history and the user's saved workflows; not outputs, inputs or models (below). */
   dataDir: z.string().min(1).default(process.env.T2V_DATA_DIR ?? "data"),
+  /** What output nodes write (served by /view). */
+  outputDir: z.string().min(1).default("output"),
+  /** Uploads (/upload/image) and files nodes read. */
+  inputDir: z.string().min(1).default("input"),
+  /** Extra model-pack folders, searched after the shipped models/ (T2V_MODEL_DIRS adds more). */
+  models: z.array(z.string().min(1)).default([]),
+  /** Custom node pack folders; none given: ./custom_nodes when it exists. */
+  customNodes: z.array(z.string().min(1)).default([]),
 });
 
 /** What startServer(opts) in server/app.ts receives: host is always resolved. */
@@ -18,6 +26,10 @@ export type ServeOptions = Omit<z.output<typeof serveOptionsSchema>, "host"> & {
 
 export function resolveServeOptions(o: z.output<typeof serveOptionsSchema>): ServeOptions {
   return { ...o, host: o.host ?? (o.listen ? "0.0.0.0" : "127.0.0.1"), token: o.token ?? process.env.T2V_TOKEN };
+}
+
+function collect(value: string, prior: string[] | undefined): string[] {
+  return [...(prior ?? []), value];
 }
 
 export function register(program: Command): void {
@@ -29,7 +41,11 @@ export function register(program: Command): void {
     .option("--listen", "accept connections from other machines (needs --token or T2V_TOKEN)")
     .option("--token <token>", "access token for HTTP and WebSocket (or env T2V_TOKEN)")
     .option("--cors-origin <origin...>", "allow cross-site requests from these origins")
-    .option("--data-dir <dir>", "queue, history and user workflows (default ./data or T2V_DATA_DIR)")
+    .option("--data-dir <dir>", "queue, history and saved workflows (default ./data or T2V_DATA_DIR)")
+    .option("--output-dir <dir>", "where output nodes write (default ./output)")
+    .option("--input-dir <dir>", "uploads and files nodes read (default ./input)")
+    .option("--models <dir>", "a folder of model packs, after the shipped models/ (repeatable; also T2V_MODEL_DIRS)", collect)
+    .option("--custom-nodes <dir>", "a folder of custom node packs (repeatable; default ./custom_nodes if it exists)", collect)
     .action(async (flags: unknown) => {
       const r = serveOptionsSchema.safeParse(flags);
       if (!r.success) {

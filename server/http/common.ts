@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Request } from "express";
 import type { z } from "zod";
 import type { Logger, Services } from "../../core/node/definition.ts";
 import type { Engine, Registry } from "../../core/engine/index.ts";
+import type { NodePackReport } from "../../core/node/catalogue.ts";
 import { formatIssues } from "../../core/protocol.ts";
 import type { JobStore } from "../queue/store.ts";
 import type { Worker } from "../queue/worker.ts";
@@ -28,6 +29,8 @@ export interface ServerContext {
   maxUploadBytes: number;
   readProvenance: ProvenanceReader;
   version: string;
+  /** The custom node packs found at start-up, loaded or skipped. */
+  customNodes: readonly NodePackReport[];
 }
 
 export class HttpError extends Error {

@@ -38,7 +38,7 @@ export function infoRoutes(ctx: ServerContext): Router {
   });
   r.get("/object_info/:type", (req, res) => {
     const def = ctx.registry.get(req.params.type);
-    res.json(def ? { [req.params.type]: objectInfoNode(def) } : {});
+    res.json(def ? { [req.params.type]: objectInfoNode(def, ctx.registry.packOf?.(req.params.type)) } : {});
   });
   // Ours: params as JSON Schema, with kinds, ranges and choices, for the editor.
   r.get("/nodes", (_req, res) => {
@@ -47,7 +47,7 @@ export function infoRoutes(ctx: ServerContext): Router {
   r.get("/nodes/:type", (req, res) => {
     const def = ctx.registry.get(req.params.type);
     if (!def) res.status(404).json({ error: { type: "not_found", message: `no node type "${req.params.type}"` } });
-    else res.json(catalogueNode(def));
+    else res.json(catalogueNode(def, ctx.registry.packOf?.(req.params.type)));
   });
 
   r.get("/system_stats", async (_req, res) => {
@@ -101,8 +101,13 @@ export function infoRoutes(ctx: ServerContext): Router {
   r.get("/embeddings", (_req, res) => {
     res.json([]);
   });
+  // ComfyUI's browser-side JS extensions: packs here add nodes only, never editor code.
   r.get("/extensions", (_req, res) => {
     res.json([]);
+  });
+  // Ours: every custom node pack found at start-up, loaded or skipped with its error.
+  r.get("/custom_nodes", (_req, res) => {
+    res.json(ctx.customNodes);
   });
   return r;
 }

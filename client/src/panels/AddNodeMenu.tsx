@@ -3,7 +3,7 @@
 import { useMemo, useState } from "react";
 import type { CatalogueNode } from "../api.ts";
 import { useStudio } from "../store/index.ts";
-import { searchNodes } from "./search.ts";
+import { nodeOrigin, searchNodes } from "./search.ts";
 
 export function AddNodeMenu() {
   const menu = useStudio((s) => s.menu);
@@ -49,9 +49,9 @@ function Menu({ catalogue }: { catalogue: CatalogueNode[] }) {
         />
         <ul>
           {results.map((d, i) => (
-            <li key={d.type} className={i === active ? "active" : undefined} onMouseEnter={() => setActive(i)} onClick={() => pick(d.type)} title={d.description}>
+            <li key={d.type} className={i === active ? "active" : undefined} onMouseEnter={() => setActive(i)} onClick={() => pick(d.type)} title={d.pack ? `${d.description}\n(custom node pack ${d.pack})` : d.description}>
               <span className="menu-title">{d.title}</span>
-              <span className="menu-category">{d.category}</span>
+              <span className="menu-category">{nodeOrigin(d)}</span>
             </li>
           ))}
           {showNote && (

@@ -20,11 +20,12 @@ export function NodeLibrary() {
               <li
                 key={d.type}
                 draggable
-                title={d.description}
+                title={d.pack ? `${d.description}\n(custom node pack ${d.pack})` : d.description}
                 onDragStart={(e) => e.dataTransfer.setData(NODE_DRAG_TYPE, d.type)}
                 onClick={() => useStudio.getState().addNode(d.type, viewCenter())}
               >
                 {d.title}
+                {d.pack && <span className="menu-category"> · {d.pack}</span>}
               </li>
             ))}
           </ul>
