@@ -6,6 +6,7 @@ import { executeJob, type JobResult } from "./execute.ts";
 import { createJobLive, type JobLive } from "./live.ts";
 import { plan, PlanError, type Plan } from "./plan.ts";
 import type { Registry } from "../node/registry.ts";
+import { activeGraph } from "../workflow/modes.ts";
 import { applySeedControls } from "../workflow/seed.ts";
 import { defaultTargets, validate, type ValidationError } from "./validate.ts";
 import type { Workflow } from "../workflow/schema.ts";
@@ -78,7 +79,7 @@ export function createEngine(opts: EngineOptions): Engine {
     try {
       let p: Plan;
       try {
-        p = await plan(wf, registry, { targets, cache, services, jobId });
+        p = await plan(activeGraph(wf, registry), registry, { targets, cache, services, jobId });
       } catch (err) {
         if (!(err instanceof PlanError)) throw err;
         return { ...planFailure(jobId, targets, err), workflow: wf };

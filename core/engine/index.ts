@@ -21,6 +21,9 @@ export {
 } from "../workflow/schema.ts";
 export { migrate } from "../workflow/migrations.ts";
 export { toApiPrompt, fromApiPrompt, isApiPrompt, apiPromptSchema, toComfyNodeErrors, type ApiPrompt, type ComfyNodeErrors } from "../workflow/api-prompt.ts";
-export { loadWorkflow } from "../workflow/load.ts";
+export { loadWorkflow, readWorkflow, type ImportResult } from "../workflow/load.ts";
+export { toComfyUi } from "../workflow/comfy-ui-export.ts";
+export { isComfyUiWorkflow } from "../workflow/comfy-ui-schema.ts";
+export { activeGraph, missingTypes, missingTypesMessage, socketsOf } from "../workflow/modes.ts";
 export { catalogue, catalogueNode, toObjectInfo, objectInfoNode, type CatalogueNode, type CatalogueParam, type ObjectInfoNode } from "../node/catalogue.ts";
 export { indexGraph, ancestorsOf, findCycles, topoOrder, type GraphIndex } from "../workflow/graph.ts";

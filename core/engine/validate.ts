@@ -5,6 +5,7 @@ import { paramSocketType, widgetSpecs, type ParamSpec } from "../node/params.ts"
 import type { AnyNodeDef } from "../node/definition.ts";
 import { ancestorsOf, findCycles, indexGraph } from "../workflow/graph.ts";
 import type { Registry } from "../node/registry.ts";
+import { activeGraph } from "../workflow/modes.ts";
 import type { Workflow, WorkflowLink } from "../workflow/schema.ts";
 
 export type ValidationErrorKind =
@@ -103,7 +104,7 @@ function checkNodes(wf: Workflow, registry: Registry, err: (e: ValidationError) 
     seen.add(node.id);
     const def = registry.get(node.type);
     if (!def) {
-      err({ kind: "unknown_type", nodeId: node.id, field: "type", message: `unknown node type "${node.type}"` });
+      err({ kind: "unknown_type", nodeId: node.id, field: "type", message: `node type "${node.type}" is not installed` });
       continue;
     }
     const widgets = widgetSpecs(def.params);
@@ -125,13 +126,17 @@ function checkNodes(wf: Workflow, registry: Registry, err: (e: ValidationError) 
   }
 }
 
-/** The output nodes: what runs when no targets are named. */
+/** The output nodes that are not muted or bypassed: what runs when no targets are named. */
 export function defaultTargets(wf: Workflow, registry: Registry): string[] {
-  return wf.nodes.filter((n) => registry.get(n.type)?.output === true).map((n) => n.id);
+  return activeGraph(wf, registry).nodes.filter((n) => registry.get(n.type)?.output === true).map((n) => n.id);
 }
 
-/** Every error in the workflow (or in what `targets` need), in document order. */
-export function validate(wf: Workflow, registry: Registry, opts: ValidateOptions = {}): ValidationError[] {
+/**
+ * Every error in the workflow (or in what `targets` need), in document order. Muted and bypassed
+ * nodes are not checked: they do not run (see activeGraph).
+ */
+export function validate(doc: Workflow, registry: Registry, opts: ValidateOptions = {}): ValidationError[] {
+  const wf = activeGraph(doc, registry);
   const errors: ValidationError[] = [];
   const err = (e: ValidationError) => errors.push(e);
   checkNodes(wf, registry, err);

@@ -8,6 +8,13 @@ export { WORKFLOW_VERSION, WorkflowFormatError, migrationEnv, type MigrationEnv 
 const id = z.string().min(1);
 const position = z.object({ x: z.number(), y: z.number() });
 const size = z.object({ width: z.number().positive(), height: z.number().positive() });
+/** What another tool keeps with an item (e.g. `comfy`: ComfyUI fields we do not use), written back on export. */
+const extra = z.record(z.string(), z.unknown());
+const declaredSocket = z.object({ name: z.string(), type: z.string() });
+
+/** muted: does not run, nor what depends only on it; bypassed: passes inputs through (ComfyUI's modes 2 and 4). */
+export const NODE_MODES = ["muted", "bypassed"] as const;
+export type NodeMode = (typeof NODE_MODES)[number];
 
 export const workflowNodeSchema = z.object({
   id,
@@ -18,6 +25,14 @@ export const workflowNodeSchema = z.object({
   size: size.optional(),
   /** A user-given title shown instead of the type's title. */
   title: z.string().optional(),
+  /** Absent: runs normally. */
+  mode: z.enum(NODE_MODES).optional(),
+  /**
+   * The sockets the document declared for this node, kept for a type that is not installed here
+   * (a placeholder): it still draws, links and exports unchanged. Ignored for installed types.
+   */
+  declaredSockets: z.object({ inputs: z.array(declaredSocket), outputs: z.array(declaredSocket) }).optional(),
+  extra: extra.optional(),
 });
 
 export const workflowLinkSchema = z.object({
@@ -33,6 +48,7 @@ export const workflowGroupSchema = z.object({
   nodes: z.array(id).optional(),
   bounds: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
   color: z.string().optional(),
+  extra: extra.optional(),
 });
 
 export const workflowNoteSchema = z.object({
@@ -40,6 +56,9 @@ export const workflowNoteSchema = z.object({
   text: z.string(),
   position: position.default({ x: 0, y: 0 }),
   size: size.optional(),
+  /** Markdown rendering (ComfyUI's MarkdownNote); plain text otherwise. */
+  markdown: z.boolean().optional(),
+  extra: extra.optional(),
 });
 
 export const workflowSchema = z.object({
@@ -50,7 +69,7 @@ export const workflowSchema = z.object({
   groups: z.array(workflowGroupSchema).default([]),
   notes: z.array(workflowNoteSchema).default([]),
   /** Editor state and anything else a tool wants kept with the document (viewport, …). */
-  extra: z.record(z.string(), z.unknown()).optional(),
+  extra: extra.optional(),
 });
 
 export type Workflow = z.output<typeof workflowSchema>;

@@ -9,6 +9,7 @@ export default defineNode({
   category: "latent",
   description: "The noise source: an empty latent clip of the given size, with the seed of the noise the sampler starts from. Same seed and size → the same noise on every machine.",
   aliases: ["EmptyLatentImage"],
+  aliasWidgets: { EmptyLatentImage: ["width", "height", "batch"] },
   inputs: {},
   params: {
     width: p.int({ default: 64, min: 8, max: 1024, step: 8 }),

@@ -16,6 +16,10 @@ export default defineNode({
   category: "sampling",
   description: "Removes noise step by step: MODEL + prompts + LATENT + SIGMAS (+ GUIDANCE) → LATENT. Previews every step. steps, cfg and guidance_strength can be changed while it runs.",
   aliases: ["SamplerCustom", "KSampler"],
+  aliasWidgets: {
+    KSampler: ["seed", "control_after_generate", null, "cfg", "sampler_name", null, null],
+    SamplerCustom: [null, "seed", "control_after_generate", "cfg"],
+  },
   inputs: {
     model: { type: MODEL },
     positive: { type: CONDITIONING },

@@ -2,7 +2,10 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import {
+  activeGraph,
   defaultTargets,
+  missingTypes,
+  missingTypesMessage,
   loadWorkflow,
   toApiPrompt,
   toComfyNodeErrors,
@@ -65,6 +68,9 @@ export function prepareSubmission(body: unknown, registry: Registry, store: Pick
     const general = errors.find((e) => e.nodeId === undefined);
     const details = errors.map((e) => `${e.nodeId ?? "-"}${e.field ? `.${e.field}` : ""}: ${e.message}`).join("\n");
     const nodeErrors = toComfyNodeErrors(errors, wf);
+    const missing = missingTypes(wf, registry);
+    // ComfyUI's error type for a class it does not know, with every missing type named at once.
+    if (missing.length > 0) return fail("missing_node_type", missingTypesMessage(missing), details, nodeErrors);
     if (general?.kind === "no_outputs") return fail("prompt_no_outputs", "Prompt has no outputs", details, nodeErrors);
     if (general) return fail("invalid_prompt", general.message, details, nodeErrors);
     return fail("prompt_outputs_failed_validation", "Prompt outputs failed validation", details, nodeErrors);
@@ -72,7 +78,7 @@ export function prepareSubmission(body: unknown, registry: Registry, store: Pick
 
   const clientId = b.client_id ?? (typeof b.extra_data?.client_id === "string" ? b.extra_data.client_id : undefined);
   const extraData = { ...(b.extra_data ?? {}), ...(clientId === undefined ? {} : { client_id: clientId }) };
-  const prompt = b.workflow === undefined && b.prompt !== undefined && !("nodes" in b.prompt) ? b.prompt : toApiPrompt(wf, registry);
+  const prompt = b.workflow === undefined && b.prompt !== undefined && !("nodes" in b.prompt) ? b.prompt : toApiPrompt(activeGraph(wf, registry), registry);
   return {
     ok: true,
     spec: {
