@@ -11,7 +11,8 @@ const timestamp = z.number();
 const uiOutput = z.record(z.string(), z.unknown());
 const patchValues = z.record(z.string(), z.number());
 
-export const queueStatusSchema = z.object({ exec_info: z.object({ queue_remaining: z.number().int() }) });
+/** `paused` is ours: the queue takes no new job until resumed. */
+export const queueStatusSchema = z.object({ exec_info: z.object({ queue_remaining: z.number().int() }), paused: z.boolean().optional() });
 
 const msg = <T extends string, D extends z.ZodType>(type: T, data: D) => z.object({ type: z.literal(type), data });
 

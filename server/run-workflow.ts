@@ -2,10 +2,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Services, UiOutput } from "../core/node/definition.ts";
-import { loadWorkflow, type Registry, type ValidationError, type Workflow } from "../core/engine/index.ts";
+import { readWorkflow, type ImportResult, type Registry, type ValidationError, type Workflow } from "../core/engine/index.ts";
 
-/** Reads a workflow file in our format (any version) or ComfyUI's API format. */
-export async function readWorkflowFile(file: string, registry: Registry): Promise<Workflow> {
+/** Reads a workflow file: ours (any version), ComfyUI's UI format (with warnings) or its API format. */
+export async function readWorkflowFile(file: string, registry: Registry): Promise<ImportResult> {
   const text = await readFile(file, "utf8");
   let doc: unknown;
   try {
@@ -13,7 +13,7 @@ export async function readWorkflowFile(file: string, registry: Registry): Promis
   } catch (err) {
     throw new Error(`${file} is not JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  return loadWorkflow(doc, registry);
+  return readWorkflow(doc, registry);
 }
 
 /** "<nodeId>.<param>=<value>"; the value is JSON when it parses as JSON, else a string. */

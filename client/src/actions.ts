@@ -1,6 +1,7 @@
 // Document actions that join the API, the file readers and the store: open, save, share, paste.
 import { api } from "./api.ts";
-import { readDocument, readFile, readText } from "./lib/documents.ts";
+import { missingTypesMessage } from "../../core/workflow/modes.ts";
+import { readDocument, readFile, readText, type Opened } from "./lib/documents.ts";
 import { downloadBlob, safeName } from "./lib/files.ts";
 import { decodeShareFragment, encodeShareFragment, shareUrl } from "./lib/share.ts";
 import { isFragment } from "./store/graph.ts";
@@ -13,9 +14,34 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 export const DEFAULT_TEMPLATE = "text-to-video";
 
+/**
+ * Loads an opened document and says what the user must know: node types not installed here
+ * (one notice naming them all) and what was dropped on the way in.
+ */
+function open(doc: Opened, done: string): void {
+  const s = store();
+  s.loadWorkflow(doc.workflow, { clean: false });
+  s.toast("info", done);
+  const missing = [...new Set(doc.workflow.nodes.map((n) => n.type).filter((t) => !(t in s.catalogue)))];
+  if (missing.length > 0) s.toast("error", `${missingTypesMessage(missing)}. They are kept, drawn as missing; the workflow cannot run until they are installed or removed.`);
+  for (const w of doc.warnings) s.toast("info", w);
+}
+
+/** The current graph as a ComfyUI UI-format file. */
+export async function downloadComfyUi(): Promise<void> {
+  const s = store();
+  try {
+    const doc = await api.toComfyUi(s.workflow());
+    const name = safeName(s.docName ?? (s.meta.title || "workflow"));
+    downloadBlob(new Blob([JSON.stringify(doc, null, 2)], { type: "application/json" }), `${name}.comfyui.json`);
+  } catch (err) {
+    s.toast("error", `Export failed: ${message(err)}`);
+  }
+}
+
 export async function openTemplate(name: string): Promise<void> {
   try {
-    const wf = await readDocument(await api.loadFromLibrary(name, "shipped"));
+    const { workflow: wf } = await readDocument(await api.loadFromLibrary(name, "shipped"));
     store().loadWorkflow(wf, { clean: true });
   } catch (err) {
     store().toast("error", `Could not open template ${name}: ${message(err)}`);
@@ -24,7 +50,7 @@ export async function openTemplate(name: string): Promise<void> {
 
 export async function openFromLibrary(name: string, source: "user" | "shipped"): Promise<void> {
   try {
-    const wf = await readDocument(await api.loadFromLibrary(name, source));
+    const { workflow: wf } = await readDocument(await api.loadFromLibrary(name, source));
     store().loadWorkflow(wf, source === "user" ? { name, clean: true } : { clean: true });
     store().togglePanel("library", false);
     store().toast("info", `Opened ${name}`);
@@ -58,9 +84,7 @@ export function downloadJson(): void {
 /** A workflow JSON, a ComfyUI API prompt, or a video/image the studio made. */
 export async function openFile(file: File): Promise<void> {
   try {
-    const wf = await readFile(file);
-      store().loadWorkflow(wf, { clean: false });
-    store().toast("info", `Restored the workflow from ${file.name} (Ctrl+Z undoes)`);
+    open(await readFile(file), `Opened the workflow from ${file.name} (Ctrl+Z undoes)`);
   } catch (err) {
     store().toast("error", `${file.name}: ${message(err)}`);
   }
@@ -83,9 +107,7 @@ export async function openShareFragment(): Promise<boolean> {
   if (!location.hash.startsWith("#wf=")) return false;
   try {
     const doc = await decodeShareFragment(location.hash);
-    const wf = await readDocument(doc);
-    store().loadWorkflow(wf, { clean: false });
-    store().toast("info", "Opened the shared workflow");
+    open(await readDocument(doc), "Opened the shared workflow");
     return true;
   } catch (err) {
     store().toast("error", `The share link is damaged: ${message(err)}`);
@@ -111,9 +133,7 @@ export async function pasteText(text: string | undefined, at?: { x: number; y: n
     if (isFragment(doc)) return store().paste(doc, at ?? viewCenter());
     if (doc !== undefined) {
       try {
-        const wf = await readDocument(doc);
-              store().loadWorkflow(wf, { clean: false });
-        store().toast("info", "Pasted workflow opened (Ctrl+Z brings back the previous one)");
+        open(await readDocument(doc), "Pasted workflow opened (Ctrl+Z brings back the previous one)");
       } catch (err) {
         store().toast("error", `Pasted JSON is not a workflow: ${message(err)}`);
       }

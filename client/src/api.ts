@@ -57,7 +57,9 @@ export const api = {
   customNodes: () => call<NodePackReport[]>("custom_nodes"),
   queuePrompt: (workflow: unknown, clientId: string, promptId: string) =>
     call<{ prompt_id: string; number: number }>("prompt", json("POST", { workflow, client_id: clientId, prompt_id: promptId })),
-  queue: () => call<{ queue_running: QueueItem[]; queue_pending: QueueItem[] }>("queue"),
+  queue: () => call<{ queue_running: QueueItem[]; queue_pending: QueueItem[]; paused?: boolean }>("queue"),
+  toFront: (promptId: string) => call<{ moved: boolean }>("queue/front", json("POST", { prompt_id: promptId })),
+  setPaused: (paused: boolean) => call<{ paused: boolean }>(paused ? "queue/pause" : "queue/resume", json("POST", {})),
   cancel: (ids: string[]) => call<{ deleted: number }>("queue", json("POST", { delete: ids })),
   interrupt: (promptId?: string) => call<{ interrupted: string | null }>("interrupt", json("POST", promptId ? { prompt_id: promptId } : {})),
   history: (max = 30) => call<Record<string, HistoryEntry>>(`history?max_items=${max}`),
@@ -69,11 +71,13 @@ export const api = {
   deleteFromLibrary: (name: string) => call<{ deleted: boolean }>(`workflows/${encodeURIComponent(name)}`, { method: "DELETE" }),
   /** Any document (ours in any version, a ComfyUI API prompt) or a generated file → our workflow. */
   provenance: (body: Blob | string, filename: string) =>
-    call<{ source: "json" | "provenance"; workflow: unknown }>(`provenance?filename=${encodeURIComponent(filename)}`, {
+    call<{ source: "json" | "provenance" | "comfyui"; workflow: unknown; warnings?: string[] }>(`provenance?filename=${encodeURIComponent(filename)}`, {
       method: "POST",
       headers: { "content-type": "application/octet-stream" },
       body,
     }),
+  /** Our document → ComfyUI's UI format. */
+  toComfyUi: (workflow: unknown) => call<unknown>("workflow/comfyui", json("POST", workflow)),
   patch: (promptId: string, node: string | undefined, values: Record<string, number>) =>
     call<{ accepted: boolean }>(`jobs/${encodeURIComponent(promptId)}/patch`, json("POST", { node, values })),
 };

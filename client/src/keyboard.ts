@@ -32,6 +32,8 @@ export function installShortcuts(): () => void {
     if (mod && ((key === "z" && e.shiftKey) || key === "y")) return void (e.preventDefault(), s().redo());
     if (mod && key === "d") return void (e.preventDefault(), s().duplicateSelected());
     if (mod && key === "a") return void (e.preventDefault(), s().selectAll());
+    if (mod && key === "m") return void (e.preventDefault(), s().toggleMode("muted"));
+    if (mod && key === "b") return void (e.preventDefault(), s().toggleMode("bypassed"));
     if (mod && key === "g") return void (e.preventDefault(), e.shiftKey ? s().ungroupSelected() : s().groupSelected());
     if (!mod && (e.key === "?" || e.key === "F1")) return void (e.preventDefault(), s().togglePanel("help"));
     if (!mod && key === "f") return fitView();

@@ -19,7 +19,7 @@ async function openFirstDocument(): Promise<void> {
   const saved = loadSaved();
   if (saved) {
     try {
-      const wf = await readDocument(saved.workflow);
+      const { workflow: wf } = await readDocument(saved.workflow);
       useStudio.getState().loadWorkflow(wf, { ...(saved.name ? { name: saved.name } : {}), clean: !saved.dirty });
       return;
     } catch {

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import pino from "pino";
 import { builtinNodes } from "../../nodes/index.ts";
-import { createEngine, createRegistry, validate, WorkflowFormatError } from "../../core/engine/index.ts";
+import { createEngine, createRegistry, missingTypes, missingTypesMessage, validate, WorkflowFormatError } from "../../core/engine/index.ts";
 import { customNodeDirs, loadCustomNodes } from "../custom-nodes.ts";
 import { applySets, formatValidationError, outputFiles, readWorkflowFile } from "../run-workflow.ts";
 import { createServices, modelDirsFrom } from "../services.ts";
@@ -40,7 +40,9 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
 
   let wf;
   try {
-    wf = await readWorkflowFile(file, registry);
+    const read = await readWorkflowFile(file, registry);
+    wf = read.workflow;
+    for (const w of read.warnings) process.stderr.write(`warning: ${w}\n`);
   } catch (err) {
     if (err instanceof WorkflowFormatError) return invalid(err.issues.map((i) => `${file}: ${i}`));
     return invalid([err instanceof Error ? err.message : String(err)]);
@@ -49,7 +51,10 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   if (set.errors.length > 0) return invalid(set.errors);
   wf = set.workflow;
   const errors = validate(wf, registry);
-  if (errors.length > 0) return invalid(errors.map((e) => formatValidationError(e, wf)), errors);
+  // Missing types first, named all at once; then every other error.
+  const missing = missingTypes(wf, registry);
+  const lines = [...(missing.length > 0 ? [missingTypesMessage(missing)] : []), ...errors.filter((e) => e.kind !== "unknown_type").map((e) => formatValidationError(e, wf))];
+  if (lines.length > 0) return invalid(lines, errors);
 
   const engine = createEngine({ registry, services, logger });
   const abort = new AbortController();

@@ -6,7 +6,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import express, { Router, type Request } from "express";
-import { loadWorkflow, WorkflowFormatError, type Registry, type Workflow } from "../../core/engine/index.ts";
+import { readWorkflow, WorkflowFormatError, type ImportResult, type Registry } from "../../core/engine/index.ts";
 import { ComfyMetadataError, readComfyMetadata, type ComfyMetadata } from "../../nodes/video/comfy-metadata.ts";
 import { HttpError, type ProvenanceReader, type ServerContext } from "./common.ts";
 import { readForm } from "./files.ts";
@@ -33,12 +33,12 @@ async function comfyMetadata(file: string, name: string): Promise<ComfyMetadata 
 }
 
 /** The UI-format workflow when we can read it, else the API-format prompt (both are in most files). */
-function loadComfyWorkflow(meta: ComfyMetadata, registry: Registry, name: string): Workflow {
+function loadComfyWorkflow(meta: ComfyMetadata, registry: Registry, name: string): ImportResult {
   const entries = (["workflow", "prompt"] as const).filter((k) => meta[k] !== undefined);
   const problems: string[] = [];
   for (const key of entries) {
     try {
-      return loadWorkflow(meta[key], registry);
+      return readWorkflow(meta[key], registry);
     } catch (err) {
       if (!(err instanceof WorkflowFormatError)) throw err;
       problems.push(`its ComfyUI ${key} cannot be read: ${err.issues.join("; ")}`);
@@ -56,7 +56,7 @@ export function provenanceRoutes(ctx: ServerContext): Router {
     // A workflow document itself: ours (any version) or ComfyUI's API format.
     if (bytes[0] === 0x7b /* { */) {
       try {
-        res.json({ source: "json", workflow: loadWorkflow(JSON.parse(bytes.toString("utf8")), ctx.registry), provenance: null });
+        res.json({ source: "json", ...readWorkflow(JSON.parse(bytes.toString("utf8")), ctx.registry), provenance: null });
         return;
       } catch (err) {
         if (!(err instanceof SyntaxError || err instanceof WorkflowFormatError)) throw err;
@@ -76,13 +76,13 @@ export function provenanceRoutes(ctx: ServerContext): Router {
         unreadable = err instanceof Error ? err.message : String(err);
       }
       if (record?.workflow) {
-        res.json({ source: "provenance", workflow: loadWorkflow(record.workflow, ctx.registry), provenance: record });
+        res.json({ source: "provenance", ...readWorkflow(record.workflow, ctx.registry), provenance: record });
         return;
       }
       // Not one of ours: perhaps ComfyUI (or VideoHelperSuite) made it.
       const comfy = await comfyMetadata(file, name);
       if (comfy) {
-        res.json({ source: "comfyui", workflow: loadComfyWorkflow(comfy, ctx.registry, name), provenance: null });
+        res.json({ source: "comfyui", ...loadComfyWorkflow(comfy, ctx.registry, name), provenance: null });
         return;
       }
       throw new HttpError(422, unreadable === undefined ? `${name} carries no workflow` : `${name}: ${unreadable}`, "no_workflow");

@@ -12,6 +12,7 @@ const historyQuery = z.looseObject({
   offset: z.coerce.number().int().min(0).optional(),
 });
 const interruptBody = z.object({ prompt_id: z.string().optional() });
+const promptIdBody = z.object({ prompt_id: z.string().min(1) });
 const freeBody = z.object({ unload_models: z.boolean().optional(), free_memory: z.boolean().optional() });
 export const patchBody = z.object({ node: z.string().min(1).optional(), values: z.record(z.string(), z.number().finite()) });
 
@@ -38,7 +39,23 @@ export function queueRoutes(ctx: ServerContext): Router {
   });
 
   r.get("/queue", (_req, res) => {
-    res.json({ queue_running: store.running().map(queueItem), queue_pending: store.pending().map(queueItem) });
+    res.json({ queue_running: store.running().map(queueItem), queue_pending: store.pending().map(queueItem), paused: worker.paused() });
+  });
+
+  // Ours: reorder and pause the queue (the editor's queue panel).
+  r.post("/queue/front", (req, res) => {
+    const { prompt_id } = parseBody(promptIdBody, req);
+    if (!store.moveToFront(prompt_id)) throw new HttpError(404, `no pending job "${prompt_id}"`, "not_found");
+    hub.broadcast(worker.status());
+    res.json({ prompt_id, moved: true });
+  });
+  r.post("/queue/pause", (_req, res) => {
+    worker.setPaused(true);
+    res.json({ paused: true });
+  });
+  r.post("/queue/resume", (_req, res) => {
+    worker.setPaused(false);
+    res.json({ paused: false });
   });
 
   r.post("/queue", (req, res) => {

@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:
 import path from "node:path";
 import { Router } from "express";
 import { z } from "zod";
-import { parseWorkflow, WorkflowFormatError } from "../../core/engine/index.ts";
+import { loadWorkflow, parseWorkflow, toComfyUi, WorkflowFormatError } from "../../core/engine/index.ts";
 import { resolveInside } from "../security.ts";
 import { HttpError, parseQuery, type ServerContext } from "./common.ts";
 
@@ -56,6 +56,15 @@ export function workflowRoutes(ctx: ServerContext): Router {
   const dirs: Record<Source, string> = { user: ctx.userWorkflowsDir, shipped: ctx.shippedWorkflowsDir };
   const fileOf = (source: Source, name: string) => resolveInside(dirs[source], `${name}.json`);
 
+  // Any workflow document → ComfyUI's UI format (0.4), to open in ComfyUI or share where it is read.
+  r.post("/workflow/comfyui", (req, res) => {
+    try {
+      res.json(toComfyUi(loadWorkflow(req.body, ctx.registry), ctx.registry));
+    } catch (err) {
+      if (!(err instanceof WorkflowFormatError)) throw err;
+      throw new HttpError(400, `bad request body: ${err.issues.join("; ")}`);
+    }
+  });
   r.get("/workflows", async (_req, res) => {
     const [user, shipped] = await Promise.all([listDir(dirs.user, "user"), listDir(dirs.shipped, "shipped")]);
     res.json([...user, ...shipped]);

@@ -149,6 +149,7 @@ export function openJobStore(o: StoreOptions) {
     requeue: db.prepare("UPDATE jobs SET state = 'pending', attempts = MAX(attempts - @refund, 0), notes = @notes WHERE id = @id AND state = 'running'"),
     finish: db.prepare("UPDATE jobs SET state = 'done', finished_at = @at, result = @result WHERE id = @id AND state <> 'done'"),
     deletePending: db.prepare("DELETE FROM jobs WHERE id = ? AND state = 'pending'"),
+    renumber: db.prepare("UPDATE jobs SET number = @number WHERE id = @id AND state = 'pending'"),
     clearPending: db.prepare("DELETE FROM jobs WHERE state = 'pending'"),
     history: db.prepare<[], Row>("SELECT * FROM jobs WHERE state = 'done' ORDER BY finished_at, seq"),
     historyCount: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE state = 'done'"),
@@ -202,6 +203,10 @@ export function openJobStore(o: StoreOptions) {
     nextNumber(front = false): number {
       const n = counter++;
       return front ? -n : n;
+    },
+    /** Puts a pending job before every other pending one; false when it is not pending. */
+    moveToFront(id: string): boolean {
+      return q.renumber.run({ id, number: -counter++ }).changes > 0;
     },
     add(spec: JobSpec): void {
       q.insert.run({

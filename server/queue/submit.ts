@@ -13,6 +13,7 @@ import {
   WorkflowFormatError,
   type ComfyNodeErrors,
   type Registry,
+  type ValidationError,
   type Workflow,
 } from "../../core/engine/index.ts";
 import { formatIssues } from "../../core/protocol.ts";
@@ -46,6 +47,8 @@ const fail = (type: string, message: string, details = "", node_errors: Record<s
   body: { error: { type, message, details, extra_info: {} }, node_errors },
 });
 
+const detailsOf = (errors: ValidationError[]) => errors.map((e) => `${e.nodeId ?? "-"}${e.field ? `.${e.field}` : ""}: ${e.message}`).join("\n");
+
 /** Checks and converts a POST /prompt body; nothing is queued here. */
 export function prepareSubmission(body: unknown, registry: Registry, store: Pick<JobStore, "has" | "nextNumber">): Submission {
   const parsed = promptBodySchema.safeParse(body ?? {});
@@ -66,11 +69,15 @@ export function prepareSubmission(body: unknown, registry: Registry, store: Pick
   const errors = validate(wf, registry, { targets });
   if (errors.length > 0) {
     const general = errors.find((e) => e.nodeId === undefined);
-    const details = errors.map((e) => `${e.nodeId ?? "-"}${e.field ? `.${e.field}` : ""}: ${e.message}`).join("\n");
+    const details = detailsOf(errors);
     const nodeErrors = toComfyNodeErrors(errors, wf);
     const missing = missingTypes(wf, registry);
-    // ComfyUI's error type for a class it does not know, with every missing type named at once.
-    if (missing.length > 0) return fail("missing_node_type", missingTypesMessage(missing), details, nodeErrors);
+    if (missing.length > 0) {
+      // ComfyUI's error type for a class it does not know, with every missing type named at once
+      // (and each placeholder in node_errors, even where no output node reaches it).
+      const all = validate(wf, registry);
+      return fail("missing_node_type", missingTypesMessage(missing), detailsOf(all), toComfyNodeErrors(all, wf));
+    }
     if (general?.kind === "no_outputs") return fail("prompt_no_outputs", "Prompt has no outputs", details, nodeErrors);
     if (general) return fail("invalid_prompt", general.message, details, nodeErrors);
     return fail("prompt_outputs_failed_validation", "Prompt outputs failed validation", details, nodeErrors);

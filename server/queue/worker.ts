@@ -85,12 +85,14 @@ export function createWorker(o: WorkerOptions) {
   const { store, engine, hub, previews, logger } = o;
   let current: RunningJob | undefined;
   let stopping = false;
+  /** Paused: the running job finishes, no new one starts until resume(). */
+  let paused = false;
   let wakeUp: (() => void) | undefined;
   let loop: Promise<void> | undefined;
   const idleWaiters: (() => void)[] = [];
 
   const isOutput = (type: string): boolean => engine.registry.get(type)?.output === true;
-  const status = (): ServerMessage & { type: "status" } => ({ type: "status", data: { status: { exec_info: { queue_remaining: store.remaining() } } } });
+  const status = (): ServerMessage & { type: "status" } => ({ type: "status", data: { status: { exec_info: { queue_remaining: store.remaining() }, paused } } });
 
   async function runJob(job: Job): Promise<void> {
     const sid = job.clientId;
@@ -169,7 +171,7 @@ export function createWorker(o: WorkerOptions) {
 
   async function run(): Promise<void> {
     while (!stopping) {
-      const job = store.take();
+      const job = paused ? undefined : store.take();
       if (!job) {
         for (const w of idleWaiters.splice(0)) w();
         await new Promise<void>((resolve) => (wakeUp = resolve));
@@ -197,6 +199,13 @@ export function createWorker(o: WorkerOptions) {
     wake(): void {
       wakeUp?.();
     },
+    /** Pause or resume taking jobs (the running one is not touched). */
+    setPaused(value: boolean): void {
+      paused = value;
+      hub.broadcast(status());
+      if (!value) wakeUp?.();
+    },
+    paused: (): boolean => paused,
     current: (): RunningJob | undefined => current,
     status,
     /** Resolves when the queue is empty and nothing runs (tests, benchmarks). */

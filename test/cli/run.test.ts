@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { registry } from "../../nodes/index.ts";
+import { loadWorkflow, toComfyUi } from "../../core/engine/index.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = path.join(root, "bin/t2v.js");
@@ -19,6 +21,20 @@ function t2v(...args: string[]) {
 }
 
 describe("t2v run", () => {
+  it("runs a ComfyUI UI-format file, and refuses one with types not installed, naming them", () => {
+    const ours = loadWorkflow(JSON.parse(readFileSync(path.join(root, "workflows/text-to-video.json"), "utf8")), registry);
+    const file = path.join(cwd, "comfy-ui.json");
+    writeFileSync(file, JSON.stringify(toComfyUi(ours, registry)));
+    const r = t2v("run", file, "--set", "5.steps=2", "--out", path.join(cwd, "out"), "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).files[0]).toMatch(/t2v_00001\.mp4$/);
+
+    const shared = t2v("run", fixture("comfyui/shared-0.4.json"));
+    expect(shared.code).toBe(2);
+    expect(shared.stderr).toContain("warning: link 16 (node 99 #0 → node 9 #0) dropped: node 99 does not exist");
+    expect(shared.stderr).toContain("error: 1 node type is not installed: SaveImage");
+  }, 60_000);
+
   it("exits 2 and prints every validation error with node id and field", () => {
     const r = t2v("run", fixture("invalid.json"));
     expect(r.code).toBe(2);

@@ -4,6 +4,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { comfyPng } from "../video/comfy-fixtures.ts";
 import { dragBetween, ensureClientBuilt, handle, launchBrowser, screenshot, startStudio, type Browser, type Studio } from "./helpers.ts";
 
 const PROMPT = "a red ball falls and bounces on the ground";
@@ -253,4 +255,41 @@ describe("the editor", () => {
     expect(await page.locator(".react-flow__node-studio").count()).toBeLessThan(1000);
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it("opens ComfyUI files: a dropped UI-format workflow (placeholders, modes) and a ComfyUI PNG", async () => {
+    const drop = (b64: string, name: string, type: string) =>
+      page.evaluate(
+        ({ b64, name, type }) => {
+          const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const dt = new DataTransfer();
+          dt.items.add(new File([data], name, { type }));
+          const pane = document.querySelector(".react-flow__pane");
+          for (const t of ["dragenter", "dragover", "drop"]) pane?.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, dataTransfer: dt, clientX: 500, clientY: 400 }));
+        },
+        { b64, name, type },
+      );
+    const shared = readFileSync(path.join(import.meta.dirname, "../fixtures/comfyui/shared-0.4.json"));
+    await drop(shared.toString("base64"), "shared.json", "application/json");
+    await page.waitForSelector(`${node("9")}[data-missing="true"]`, { timeout: 15_000 });
+    expect(await page.getByTestId("node-count").textContent()).toBe("11 nodes");
+    expect(await page.locator(node("3")).getAttribute("data-type")).toBe("t2v.Sampler");
+    expect(await page.locator(node("10")).getAttribute("class")).toContain("mode-bypassed");
+    expect(await page.locator(node("11")).getAttribute("class")).toContain("mode-muted");
+    await expect.poll(() => page.getByTestId("toast-error").allTextContents(), { timeout: 5000 }).toContainEqual(expect.stringContaining("3 node types are not installed: SaveImage, VHS_VideoCombine, VHS_LoadVideoPath"));
+    expect((await page.getByTestId("toast-info").allTextContents()).join("\n")).toContain("link 16 (node 99 #0 → node 9 #0) dropped: node 99 does not exist");
+    // Ctrl+M mutes the selection, as in ComfyUI; again un-mutes it.
+    await page.locator(`${node("6")} header`).click();
+    await page.keyboard.press("Control+m");
+    expect(await page.locator(node("6")).getAttribute("class")).toContain("mode-muted");
+    await screenshot(page, "comfyui-import");
+    await page.keyboard.press("Control+m");
+    expect(await page.locator(node("6")).getAttribute("class")).not.toContain("mode-muted");
+
+    const png = await comfyPng({ workflow: JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtures/comfyui/subgraph-1.0.json"), "utf8")) });
+    await drop(png.toString("base64"), "ComfyUI_00001_.png", "image/png");
+    await page.waitForSelector('[data-testid="node-2:1"]', { timeout: 15_000 });
+    expect(await page.locator('[data-testid="node-2:1"] textarea[name="text"]').inputValue()).toBe("two green boxes slide apart");
+    expect(await page.getByTestId("node-count").textContent()).toBe("3 nodes");
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });

@@ -29,19 +29,19 @@ async function firstExecuted(base: string, prompt: Record<string, unknown>): Pro
   const clientId = crypto.randomUUID();
   const ws = new WebSocket(`ws://${host}/ws?clientId=${clientId}`);
   const types: string[] = [];
-  let promptId: string | undefined;
+  const job = { id: "" };
   const executed = new Promise<{ node: string; output: Record<string, unknown> }>((resolve, reject) => {
     ws.on("message", (data, isBinary) => {
       if (isBinary) return;
       const m = JSON.parse(data.toString()) as { type: string; data: { node: string; output: Record<string, unknown>; prompt_id: string } };
       types.push(m.type);
-      if (m.type === "executed" && m.data.prompt_id === promptId) resolve(m.data);
+      if (m.type === "executed" && m.data.prompt_id === job.id) resolve(m.data);
       if (m.type === "execution_error") reject(new Error(JSON.stringify(m.data)));
     });
   });
   await new Promise((r) => ws.once("open", r));
   const queued = await fetch(`${base}/prompt`, { method: "POST", body: JSON.stringify({ prompt, client_id: clientId }) });
-  promptId = ((await queued.json()) as { prompt_id: string }).prompt_id;
+  job.id = ((await queued.json()) as { prompt_id: string }).prompt_id;
   const first = await executed;
   const files: Buffer[] = [];
   for (const image of (first.output.images ?? []) as Listed[]) {
@@ -78,5 +78,16 @@ describe("a ComfyUI-style client", () => {
     for (const def of registry.list()) expect(info[def.type].output_node, def.type).toBe(def.output === true);
     expect(info["t2v.VideoWriter"].output_node).toBe(true);
     expect(info["t2v.Scheduler"].output_node).toBe(false);
+  });
+
+  it("takes a UI-format workflow in POST /prompt, refusing one whose types are not installed by name", async () => {
+    const shared = JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtures/comfyui/shared-0.4.json"), "utf8")) as unknown;
+    const r = await fetch(`${srv.url}/prompt`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ workflow: shared }) });
+    expect(r.status).toBe(400);
+    const body = (await r.json()) as { error: { type: string; message: string }; node_errors: Record<string, { class_type: string }> };
+    expect(body.error).toMatchObject({ type: "missing_node_type", message: "1 node type is not installed: SaveImage" });
+    expect(body.node_errors["9"].class_type).toBe("SaveImage");
+    // The bypassed and muted placeholders (10, 11) do not count.
+    expect(Object.keys(body.node_errors)).not.toContain("10");
   });
 });

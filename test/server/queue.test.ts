@@ -108,3 +108,31 @@ describe("restart", () => {
     }
   });
 });
+
+describe("reorder and pause", () => {
+  it("pauses (the status says so), moves a pending job to the front, resumes in the new order", async () => {
+    const srv = await startTestServer();
+    try {
+      const c = await connect(srv.url, { clientId: "p" });
+      expect((await api(srv.url, "/api/queue/pause", {})).json).toEqual({ paused: true });
+      await c.waitFor((m) => m.type === "status" && m.data.status.paused === true);
+      const queued: string[] = [];
+      for (const v of [1, 2, 3]) queued.push((await api(srv.url, "/prompt", { prompt: chainPrompt(v, 1), client_id: "p" })).json.prompt_id);
+      await new Promise((r) => setTimeout(r, 100));
+      let q = (await api(srv.url, "/queue")).json;
+      expect(q.queue_running).toEqual([]);
+      expect(q.paused).toBe(true);
+      expect((await api(srv.url, "/api/queue/front", { prompt_id: queued[2] })).json).toEqual({ prompt_id: queued[2], moved: true });
+      expect((await api(srv.url, "/api/queue/front", { prompt_id: "nope" })).status).toBe(404);
+      q = (await api(srv.url, "/queue")).json;
+      expect(ids(q.queue_pending)).toEqual([queued[2], queued[0], queued[1]]);
+      await api(srv.url, "/api/queue/resume", {});
+      await c.waitFor(isJobEnd(queued[1]));
+      expect(Object.keys((await api(srv.url, "/history")).json)).toEqual([queued[2], queued[0], queued[1]]);
+      await c.close();
+    } finally {
+      await srv.stop();
+      removeDir(srv.dir);
+    }
+  });
+});

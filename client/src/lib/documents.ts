@@ -5,22 +5,30 @@
 import { WORKFLOW_VERSION, workflowSchema, type Workflow } from "../../../core/workflow/schema.ts";
 import { api } from "../api.ts";
 
-export async function readDocument(doc: unknown): Promise<Workflow> {
-  if (typeof doc === "object" && doc !== null && (doc as { version?: unknown }).version === WORKFLOW_VERSION) {
-    const r = workflowSchema.safeParse(doc);
-    if (r.success) return r.data;
-  }
-  const res = await api.provenance(JSON.stringify(doc), "workflow.json");
-  return workflowSchema.parse(res.workflow);
+/** The document, and what was dropped or changed reading it (e.g. a broken link in a ComfyUI file). */
+export interface Opened {
+  workflow: Workflow;
+  warnings: string[];
 }
 
-export async function readText(text: string): Promise<Workflow> {
+function opened(res: { workflow: unknown; warnings?: string[] }): Opened {
+  return { workflow: workflowSchema.parse(res.workflow), warnings: res.warnings ?? [] };
+}
+
+export async function readDocument(doc: unknown): Promise<Opened> {
+  if (typeof doc === "object" && doc !== null && (doc as { version?: unknown }).version === WORKFLOW_VERSION) {
+    const r = workflowSchema.safeParse(doc);
+    if (r.success) return { workflow: r.data, warnings: [] };
+  }
+  return opened(await api.provenance(JSON.stringify(doc), "workflow.json"));
+}
+
+export async function readText(text: string): Promise<Opened> {
   return readDocument(JSON.parse(text.trim()));
 }
 
-/** A dropped or opened file: JSON is read here, media files by the server. */
-export async function readFile(file: File): Promise<Workflow> {
+/** A dropped or opened file: JSON is read here (or by the server), media files by the server. */
+export async function readFile(file: File): Promise<Opened> {
   if (/\.json$/i.test(file.name) || file.type === "application/json") return readText(await file.text());
-  const res = await api.provenance(file, file.name);
-  return workflowSchema.parse(res.workflow);
+  return opened(await api.provenance(file, file.name));
 }

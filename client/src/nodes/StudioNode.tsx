@@ -43,6 +43,42 @@ function Title({ id, title }: { id: string; title: string }) {
   );
 }
 
+/**
+ * A node whose type this server does not have (e.g. from a ComfyUI file): drawn as missing, with
+ * the sockets its document declared so its wires still show; kept and exported unchanged.
+ */
+function MissingNode({ id, data, selected }: Pick<NodeProps<StudioNodeType>, "id" | "data" | "selected">) {
+  const inputs = data.declaredSockets?.inputs ?? [];
+  const outputs = data.declaredSockets?.outputs ?? [];
+  return (
+    <div className={`node missing${selected ? " selected" : ""}${data.mode ? ` mode-${data.mode}` : ""}`} data-testid={`node-${id}`} data-type={data.type} data-missing="true">
+      <header>
+        <span className="node-title">{data.title ?? data.type}</span>
+        <span className="node-id">#{id}</span>
+      </header>
+      <div className="node-problem">Not installed: “{data.type}”. Kept as it is; install its pack to run it.</div>
+      <div className="sockets">
+        {Array.from({ length: Math.max(inputs.length, outputs.length) }, (_, i) => (
+          <div className="socket-row" key={i}>
+            {inputs[i] && (
+              <div className="socket in" title={inputs[i].type}>
+                <Handle type="target" position={Position.Left} id={inputs[i].name} className="handle" style={{ background: socketColor(inputs[i].type) }} />
+                <span>{inputs[i].name}</span>
+              </div>
+            )}
+            {outputs[i] && (
+              <div className="socket out" title={outputs[i].type}>
+                <span>{outputs[i].name}</span>
+                <Handle type="source" position={Position.Right} id={outputs[i].name} className="handle" style={{ background: socketColor(outputs[i].type) }} />
+              </div>
+            )}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
 function StudioNodeView({ id, data, selected }: NodeProps<StudioNodeType>) {
   // One subscription per node, to the node-view store: dragging does not wake it.
   const [def, run, problem, linked, hasOutput, wireType] = useNodeView(
@@ -60,21 +96,12 @@ function StudioNodeView({ id, data, selected }: NodeProps<StudioNodeType>) {
   const linkedSet = new Set(linked.split(","));
   const state = run?.state;
 
-  if (!def) {
-    return (
-      <div className="node unknown" data-testid={`node-${id}`} data-type={data.type}>
-        <header>
-          <span className="node-title">{data.title ?? data.type}</span>
-        </header>
-        <div className="node-problem">Unknown node type “{data.type}” — this server does not have it.</div>
-      </div>
-    );
-  }
+  if (!def) return <MissingNode id={id} data={data} selected={selected} />;
 
   const rows = Math.max(def.inputs.length, def.outputs.length);
   return (
     <div
-      className={`node${selected ? " selected" : ""}${state ? ` status-${state}` : ""}${problem ? " has-problem" : ""}${def.output ? " output-node" : ""}`}
+      className={`node${selected ? " selected" : ""}${data.mode ? ` mode-${data.mode}` : ""}${state ? ` status-${state}` : ""}${problem ? " has-problem" : ""}${def.output ? " output-node" : ""}`}
       data-testid={`node-${id}`}
       data-type={data.type}
       data-status={state ?? "idle"}

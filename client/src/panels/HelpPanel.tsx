@@ -14,6 +14,8 @@ export const SHORTCUTS: [string, string][] = [
   ["Ctrl+Z", "Undo"],
   ["Ctrl+Shift+Z / Ctrl+Y", "Redo"],
   ["Ctrl+G", "Group the selection"],
+  ["Ctrl+M", "Mute the selection (it does not run, nor what depends only on it)"],
+  ["Ctrl+B", "Bypass the selection (inputs pass straight through)"],
   ["Ctrl+Shift+G", "Ungroup the selected group"],
   ["Ctrl+S", "Save to the library"],
   ["Ctrl+O", "Open from the library"],

@@ -16,10 +16,18 @@ export function JobsPanel() {
   const mine = useStudio((s) => s.jobs);
   const interrupt = useStudio((s) => s.interrupt);
   const cancel = useStudio((s) => s.cancel);
+  const toFront = useStudio((s) => s.toFront);
+  const setPaused = useStudio((s) => s.setQueuePaused);
   const openHistory = useStudio((s) => s.openHistory);
   return (
     <aside className="jobs-panel" data-testid="jobs-panel">
-      <h3>Running</h3>
+      <h3>
+        Running{" "}
+        <button data-testid="queue-pause" onClick={() => void setPaused(!queue.paused)} title={queue.paused ? "Start taking jobs again" : "Finish the running job, then take no new one"}>
+          {queue.paused ? "Resume queue" : "Pause queue"}
+        </button>
+      </h3>
+      {queue.paused && <p className="muted" data-testid="queue-paused">Queue paused</p>}
       {queue.running.length === 0 && <p className="muted">Nothing running</p>}
       <ul>
         {queue.running.map((q) => (
@@ -31,9 +39,14 @@ export function JobsPanel() {
       </ul>
       <h3>Pending ({queue.pending.length})</h3>
       <ul>
-        {queue.pending.map((q) => (
+        {queue.pending.map((q, i) => (
           <li key={q[1]} className="job pending" data-job={q[1]}>
             <span>#{q[0]} {short(q[1])}</span>
+            {i > 0 && (
+              <button data-testid="to-front" onClick={() => void toFront(q[1])} title="Run this job next">
+                Run next
+              </button>
+            )}
             <button onClick={() => void cancel(q[1])}>Cancel</button>
           </li>
         ))}

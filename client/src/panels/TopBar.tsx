@@ -1,7 +1,7 @@
 // The top bar: document name with the unsaved mark, Queue (Ctrl+Enter), overall progress,
 // interrupt, auto-run, the workflow and template menus, panel toggles.
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { copyShareLink, downloadJson, fitView, openFile, openTemplate, pasteText } from "../actions.ts";
+import { copyShareLink, downloadComfyUi, downloadJson, fitView, openFile, openTemplate, pasteText } from "../actions.ts";
 import { api, type LibraryEntry } from "../api.ts";
 import { useStudio } from "../store/index.ts";
 import { overallProgress } from "../store/run.ts";
@@ -74,6 +74,7 @@ export function TopBar() {
       <Dropdown label="Workflow" testId="workflow-menu">
         <button onClick={() => s().togglePanel("library", true)}>Open / save in library… (Ctrl+S)</button>
         <button onClick={downloadJson}>Download .json</button>
+        <button data-testid="export-comfyui" onClick={() => void downloadComfyUi()}>Export for ComfyUI (.json)</button>
         <button onClick={() => fileInput.current?.click()}>Open .json or generated video…</button>
         <button onClick={() => void navigator.clipboard.readText().then((t) => pasteText(t), () => s().toast("error", "Clipboard not readable; press Ctrl+V on the canvas"))}>
           Paste workflow / ComfyUI API JSON

@@ -40,6 +40,8 @@ export interface GraphSlice {
   setParam(id: string, name: string, value: unknown): void;
   setParamSilently(id: string, name: string, value: unknown): void;
   setTitle(id: string, title: string): void;
+  /** Ctrl+M / Ctrl+B on the selection: sets the mode, or clears it when every selected node has it already. */
+  toggleMode(mode: "muted" | "bypassed"): void;
   setNoteText(id: string, text: string): void;
   deleteSelected(): void;
   duplicateSelected(): void;
@@ -209,6 +211,21 @@ export const graphSlice = (set: SetState, get: GetState): GraphSlice => {
         const { title: _old, ...rest } = n.data;
         return { ...n, data: title.trim() ? { ...rest, title } : rest };
       });
+    },
+    toggleMode(mode) {
+      const picked = get().nodes.filter((n) => n.selected && isStudio(n));
+      if (picked.length === 0) return;
+      commit();
+      const off = picked.every((n) => isStudio(n) && n.data.mode === mode);
+      const ids = new Set(picked.map((n) => n.id));
+      set((s) => ({
+        nodes: s.nodes.map((n) => {
+          if (!ids.has(n.id) || !isStudio(n)) return n;
+          const { mode: _m, ...rest } = n.data;
+          return { ...n, data: off ? rest : { ...rest, mode } };
+        }),
+        revision: s.revision + 1,
+      }));
     },
     setNoteText(id, text) {
       commit(`note:${id}`);

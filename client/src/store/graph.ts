@@ -45,9 +45,16 @@ export function makeEdge(id: string, source: string, sourceHandle: string, targe
 }
 
 
-export function makeStudioNode(def: CatalogueNode | undefined, wn: Pick<WorkflowNode, "id" | "type" | "params" | "position" | "title">): StudioNode {
+/** Fields a workflow node carries through the editor unchanged when set. */
+const KEPT = ["title", "mode", "declaredSockets", "extra", "size"] as const;
+
+function keptFields<T extends Partial<Record<(typeof KEPT)[number], unknown>>>(o: T): Partial<T> {
+  return Object.fromEntries(KEPT.filter((k) => o[k] !== undefined && o[k] !== "").map((k) => [k, o[k]])) as Partial<T>;
+}
+
+export function makeStudioNode(def: CatalogueNode | undefined, wn: Pick<WorkflowNode, "id" | "type" | "params" | "position"> & Partial<WorkflowNode>): StudioNode {
   const params = { ...(def ? defaultParams(def) : {}), ...wn.params };
-  return { id: wn.id, type: "studio", position: { ...wn.position }, data: { type: wn.type, params, ...(wn.title ? { title: wn.title } : {}) } };
+  return { id: wn.id, type: "studio", position: { ...wn.position }, data: { type: wn.type, params, ...keptFields(wn) } };
 }
 
 /** The workflow document as React Flow nodes (groups first, so they draw underneath) and edges. */
@@ -63,7 +70,7 @@ export function toFlow(wf: Workflow, catalogue: Catalogue): Graph & { meta: DocM
       width: b.width,
       height: b.height,
       zIndex: -1,
-      data: { title: g.title, ...(g.color ? { color: g.color } : {}) },
+      data: { title: g.title, ...(g.color ? { color: g.color } : {}), ...(g.extra ? { extra: g.extra } : {}) },
     };
   });
   const notes: NoteNode[] = wf.notes.map((n) => ({
@@ -72,7 +79,7 @@ export function toFlow(wf: Workflow, catalogue: Catalogue): Graph & { meta: DocM
     position: { ...n.position },
     width: n.size?.width ?? 240,
     height: n.size?.height ?? 120,
-    data: { text: n.text },
+    data: { text: n.text, ...(n.markdown ? { markdown: true } : {}), ...(n.extra ? { extra: n.extra } : {}) },
   }));
   const edges = wf.links.map((l) => {
     const from = byId.get(l.from.node);
@@ -124,7 +131,7 @@ export function toWorkflow(g: Graph, meta: DocMeta): Workflow {
   const notes: Workflow["notes"] = [];
   for (const n of g.nodes) {
     const position = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
-    if (isStudio(n)) nodes.push({ id: n.id, type: n.data.type, params: { ...n.data.params }, position, ...(n.data.title ? { title: n.data.title } : {}) });
+    if (isStudio(n)) nodes.push({ id: n.id, type: n.data.type, params: { ...n.data.params }, position, ...keptFields(n.data) });
     else if (n.type === "group") {
       const s = sizeOf(n);
       groups.push({
@@ -133,10 +140,18 @@ export function toWorkflow(g: Graph, meta: DocMeta): Workflow {
         nodes: membersOf(g.nodes, n).filter((id) => !id.startsWith(NOTE_PREFIX)),
         bounds: { ...position, width: Math.round(s.width), height: Math.round(s.height) },
         ...(n.data.color ? { color: n.data.color } : {}),
+        ...(n.data.extra ? { extra: n.data.extra } : {}),
       });
     } else {
       const s = sizeOf(n);
-      notes.push({ id: n.id.slice(NOTE_PREFIX.length), text: n.data.text, position, size: { width: Math.round(s.width), height: Math.round(s.height) } });
+      notes.push({
+        id: n.id.slice(NOTE_PREFIX.length),
+        text: n.data.text,
+        position,
+        size: { width: Math.round(s.width), height: Math.round(s.height) },
+        ...(n.data.markdown ? { markdown: true } : {}),
+        ...(n.data.extra ? { extra: n.data.extra } : {}),
+      });
     }
   }
   const links: WorkflowLink[] = g.edges.map((e) => ({ id: e.id, from: { node: e.source, output: e.sourceHandle ?? "" }, to: { node: e.target, input: e.targetHandle ?? "" } }));

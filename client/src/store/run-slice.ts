@@ -19,13 +19,17 @@ export interface RunActions extends RunSlice {
   connected: boolean;
   previews: Record<string, Preview>;
   autorun: boolean;
-  queueState: { running: QueueItem[]; pending: QueueItem[] };
+  queueState: { running: QueueItem[]; pending: QueueItem[]; paused: boolean };
   history: [string, HistoryEntry][];
   send: (m: ClientMessage) => boolean;
   setSocket(send: ((m: ClientMessage) => boolean) | undefined, connected: boolean): void;
   queue(): Promise<string | undefined>;
   interrupt(promptId?: string): Promise<void>;
   cancel(promptId: string): Promise<void>;
+  /** Runs a pending job next. */
+  toFront(promptId: string): Promise<void>;
+  /** Pauses or resumes the server's queue (the running job goes on). */
+  setQueuePaused(paused: boolean): Promise<void>;
   setAutorun(on: boolean): void;
   afterParamChange(id: string, name: string, value: unknown): void;
   handleMessage(m: ServerMessage): void;
@@ -118,7 +122,7 @@ export const runSlice = (set: SetState, get: GetState): RunActions => {
     clientId: clientId(),
     connected: false,
     autorun: localStorage.getItem(STORAGE.autorun) === "1",
-    queueState: { running: [], pending: [] },
+    queueState: { running: [], pending: [], paused: false },
     history: [],
     send: () => false,
     setSocket: (send, connected) => set({ send: send ?? (() => false), connected }),
@@ -163,6 +167,14 @@ export const runSlice = (set: SetState, get: GetState): RunActions => {
     },
     async cancel(promptId) {
       await api.cancel([promptId]).catch((e: unknown) => get().toast("error", String(e)));
+      void get().refreshJobs();
+    },
+    async toFront(promptId) {
+      await api.toFront(promptId).catch((e: unknown) => get().toast("error", String(e)));
+      void get().refreshJobs();
+    },
+    async setQueuePaused(paused) {
+      await api.setPaused(paused).catch((e: unknown) => get().toast("error", String(e)));
       void get().refreshJobs();
     },
     setAutorun(on) {
@@ -214,7 +226,7 @@ export const runSlice = (set: SetState, get: GetState): RunActions => {
     async refreshJobs() {
       try {
         const [q, h] = await Promise.all([api.queue(), api.history(30)]);
-        set({ queueState: { running: q.queue_running, pending: q.queue_pending }, history: Object.entries(h).reverse() });
+        set({ queueState: { running: q.queue_running, pending: q.queue_pending, paused: q.paused === true }, history: Object.entries(h).reverse() });
       } catch {
         // the server is away; the socket's reconnect brings a status and another refresh
       }
@@ -223,7 +235,7 @@ export const runSlice = (set: SetState, get: GetState): RunActions => {
       const entry = get().history.find(([id]) => id === promptId)?.[1];
       if (!entry) return;
       try {
-        const wf = await readDocument(entry.workflow);
+        const { workflow: wf } = await readDocument(entry.workflow);
         get().loadWorkflow(wf, { clean: false, outputs: entry.outputs });
       } catch (err) {
         get().toast("error", `Could not open job ${promptId}: ${err instanceof Error ? err.message : String(err)}`);

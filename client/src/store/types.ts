@@ -1,19 +1,30 @@
 // The shapes the editor keeps: React Flow nodes/edges for the graph, plus run state per node.
 import type { Edge, Node } from "@xyflow/react";
 import type { CatalogueNode } from "../api.ts";
+import type { WorkflowNode } from "../../../core/workflow/schema.ts";
 
 export interface StudioData extends Record<string, unknown> {
   /** Node type id (a catalogue key). */
   type: string;
   params: Record<string, unknown>;
   title?: string;
+  /** Muted or bypassed (Ctrl+M / Ctrl+B); absent: runs. */
+  mode?: WorkflowNode["mode"];
+  /** Sockets as the document declared them, for a type this server does not have. */
+  declaredSockets?: WorkflowNode["declaredSockets"];
+  /** Kept for export (e.g. ComfyUI fields of an imported node). */
+  extra?: Record<string, unknown>;
+  size?: WorkflowNode["size"];
 }
 export interface GroupData extends Record<string, unknown> {
   title: string;
   color?: string;
+  extra?: Record<string, unknown>;
 }
 export interface NoteData extends Record<string, unknown> {
   text: string;
+  markdown?: boolean;
+  extra?: Record<string, unknown>;
 }
 
 export type StudioNode = Node<StudioData, "studio">;
