@@ -57,7 +57,7 @@ export const api = {
   customNodes: () => call<NodePackReport[]>("custom_nodes"),
   queuePrompt: (workflow: unknown, clientId: string, promptId: string) =>
     call<{ prompt_id: string; number: number }>("prompt", json("POST", { workflow, client_id: clientId, prompt_id: promptId })),
-  queue: () => call<{ queue_running: QueueItem[]; queue_pending: QueueItem[]; paused?: boolean }>("queue"),
+  queue: () => call<{ queue_running: QueueItem[]; queue_pending: QueueItem[] }>("queue"),
   toFront: (promptId: string) => call<{ moved: boolean }>("queue/front", json("POST", { prompt_id: promptId })),
   setPaused: (paused: boolean) => call<{ paused: boolean }>(paused ? "queue/pause" : "queue/resume", json("POST", {})),
   cancel: (ids: string[]) => call<{ deleted: number }>("queue", json("POST", { delete: ids })),

@@ -39,7 +39,7 @@ export function queueRoutes(ctx: ServerContext): Router {
   });
 
   r.get("/queue", (_req, res) => {
-    res.json({ queue_running: store.running().map(queueItem), queue_pending: store.pending().map(queueItem), paused: worker.paused() });
+    res.json({ queue_running: store.running().map(queueItem), queue_pending: store.pending().map(queueItem) });
   });
 
   // Ours: reorder and pause the queue (the editor's queue panel).

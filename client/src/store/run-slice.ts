@@ -211,6 +211,8 @@ export const runSlice = (set: SetState, get: GetState): RunActions => {
       const { toast, jobEnded, ...state } = u;
       if (Object.keys(state).length > 0) set(state);
       if (toast) get().toast(toast.kind, toast.text, toast.nodeId, toast.key);
+      // `paused` rides on every status (ours; ComfyUI's /queue keeps its own shape).
+      if (m.type === "status") set((x) => ({ queueState: { ...x.queueState, paused: m.data.status.paused === true } }));
       if (m.type === "status" || jobEnded) void get().refreshJobs();
     },
     handlePreview(meta, image) {
@@ -226,7 +228,7 @@ export const runSlice = (set: SetState, get: GetState): RunActions => {
     async refreshJobs() {
       try {
         const [q, h] = await Promise.all([api.queue(), api.history(30)]);
-        set({ queueState: { running: q.queue_running, pending: q.queue_pending, paused: q.paused === true }, history: Object.entries(h).reverse() });
+        set((x) => ({ queueState: { running: q.queue_running, pending: q.queue_pending, paused: x.queueState.paused }, history: Object.entries(h).reverse() }));
       } catch {
         // the server is away; the socket's reconnect brings a status and another refresh
       }
