@@ -19,6 +19,8 @@ import boolean from "./util/boolean.ts";
 import float from "./util/float.ts";
 import int from "./util/int.ts";
 import intMath from "./util/int-math.ts";
+import loadImage from "./media/load-image.ts";
+import loadVideo from "./media/load-video.ts";
 import reroute from "./util/reroute.ts";
 import showValue from "./util/show-value.ts";
 import string from "./util/string.ts";
@@ -45,6 +47,9 @@ export function builtinNodes(modelRoots: readonly string[] = [SHIPPED_MODELS]): 
     decode,
     previewFrames,
     latentFromFrames,
+    // media in
+    loadImage,
+    loadVideo,
     // physics
     physicsScene,
     physicsSimulate,
