@@ -76,6 +76,13 @@ export const api = {
       headers: { "content-type": "application/octet-stream" },
       body,
     }),
+  /** A file into the input folder (ComfyUI's /upload/image, which takes any file); a free name is chosen. */
+  upload: (file: File) => {
+    const form = new FormData();
+    form.append("image", file);
+    form.append("type", "input");
+    return call<{ name: string; subfolder: string; type: string }>("upload/image", { method: "POST", body: form });
+  },
   /** Our document → ComfyUI's UI format. */
   toComfyUi: (workflow: unknown) => call<unknown>("workflow/comfyui", json("POST", workflow)),
   patch: (promptId: string, node: string | undefined, values: Record<string, number>) =>

@@ -20,6 +20,7 @@ export interface CatalogueParam {
   /** Present when a change may reach a running job (see LiveSpec). */
   live?: LiveSpec;
   role?: ParamRole;
+  upload?: "image" | "video";
   schema: Record<string, unknown>;
 }
 
@@ -79,6 +80,7 @@ export function catalogueNode(def: AnyNodeDef, pack?: string): CatalogueNode {
       socketType: paramSocketType(spec),
       ...(spec.live ? { live: spec.live } : {}),
       ...(spec.role ? { role: spec.role } : {}),
+      ...(spec.upload ? { upload: spec.upload } : {}),
       schema: z.toJSONSchema(spec.schema, { unrepresentable: "any" }),
     })),
     outputs: Object.entries(def.outputs).map(([name, type]) => ({ name, type })),
@@ -127,7 +129,7 @@ function comfyParam(spec: ParamSpec): unknown[] {
     case "choice":
       return [[...(choicesOf(spec) ?? [])], compact(base)];
     case "text":
-      return ["STRING", compact({ ...base, multiline: false })];
+      return ["STRING", compact({ ...base, multiline: false, ...(spec.upload ? { [`${spec.upload}_upload`]: true } : {}) })];
     case "multiline":
       return ["STRING", compact({ ...base, multiline: true })];
     case "toggle":

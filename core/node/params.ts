@@ -33,6 +33,8 @@ export interface ParamSpec<S extends z.ZodType = z.ZodType> {
   live?: LiveSpec;
   /** What the value means to readers outside the node (the summary written into every video). */
   role?: ParamRole;
+  /** The value names a file in the input folder; the editor offers an upload button (ComfyUI's image_upload). */
+  upload?: "image" | "video";
 }
 
 /** "prompt": the text a generation follows; "model": the name of the model pack it uses. */
@@ -47,7 +49,7 @@ export type SeedControl = (typeof SEED_CONTROLS)[number];
 export const SEED_CONTROL_PARAM = "control_after_generate";
 export const SEED_MAX = Number.MAX_SAFE_INTEGER;
 
-interface TextOpts { default?: string; description?: string; role?: ParamRole }
+interface TextOpts { default?: string; description?: string; role?: ParamRole; upload?: "image" | "video" }
 interface NumberOpts { default: number; min?: number; max?: number; step?: number; description?: string; live?: LiveSpec }
 
 function bounded(s: z.ZodNumber, o: NumberOpts): z.ZodNumber {
@@ -83,7 +85,7 @@ export const p = {
       description: o.description,
     }) satisfies ParamSpec,
   text: (o: TextOpts = {}) =>
-    ({ schema: z.string().default(o.default ?? ""), kind: "text", description: o.description, ...(o.role ? { role: o.role } : {}) }) satisfies ParamSpec,
+    ({ schema: z.string().default(o.default ?? ""), kind: "text", description: o.description, ...(o.role ? { role: o.role } : {}), ...(o.upload ? { upload: o.upload } : {}) }) satisfies ParamSpec,
   multiline: (o: TextOpts = {}) =>
     ({ schema: z.string().default(o.default ?? ""), kind: "multiline", description: o.description, ...(o.role ? { role: o.role } : {}) }) satisfies ParamSpec,
   toggle: (o: { default: boolean; description?: string }) =>

@@ -18,7 +18,7 @@ export default defineNode({
   aliasWidgets: { LoadImage: ["image", null] },
   inputs: {},
   params: {
-    image: p.text({ description: "File name in the input folder (uploads land there)" }),
+    image: p.text({ description: "File name in the input folder (uploads land there)", upload: "image" }),
     ...sizeParams,
   },
   outputs: { FRAMES },

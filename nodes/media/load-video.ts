@@ -33,7 +33,7 @@ export default defineNode({
   description: "Reads a video (mp4, webm, mov, mkv, gif, animated webp) from the input folder as FRAMES at the size asked for, keeping its frame rate.",
   inputs: {},
   params: {
-    video: p.text({ description: "File name in the input folder (uploads land there)" }),
+    video: p.text({ description: "File name in the input folder (uploads land there)", upload: "video" }),
     ...sizeParams,
     frame_load_cap: p.int({ default: 16, min: 0, max: MAX_VIDEO_FRAMES, description: `Frames to read at most; 0 = all (up to ${MAX_VIDEO_FRAMES})` }),
     skip_first_frames: p.int({ default: 0, min: 0, max: 100_000 }),

@@ -292,4 +292,20 @@ describe("the editor", () => {
     expect(await page.getByTestId("node-count").textContent()).toBe("3 nodes");
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it("uploads a picture into Load Image from the node, and shows it", async () => {
+    const file = path.join(studio.dir, "load-image.json");
+    const nodes = [
+      { id: "1", type: "t2v.LoadImage", params: {}, position: { x: 0, y: 0 } },
+      { id: "2", type: "t2v.PreviewFrames", params: {}, position: { x: 400, y: 0 } },
+    ];
+    writeFileSync(file, JSON.stringify({ version: 2, metadata: { title: "img", description: "" }, nodes, links: [{ id: "1", from: { node: "1", output: "FRAMES" }, to: { node: "2", input: "frames" } }] }));
+    await page.getByTestId("open-file").setInputFiles(file);
+    await page.waitForSelector(node("1"));
+    const png = await comfyPng({});
+    await page.locator(`${node("1")} input[type="file"]`).setInputFiles({ name: "ball.png", mimeType: "image/png", buffer: png });
+    await expect.poll(() => page.locator(`${node("1")} input[name="image"]`).inputValue(), { timeout: 10_000 }).toBe("ball.png");
+    await page.waitForFunction((sel) => ((document.querySelector(sel) as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, `${node("1")} img.upload-preview`, { timeout: 10_000 });
+    expect(pageErrors).toEqual([]);
+  });
 });

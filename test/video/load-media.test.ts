@@ -5,6 +5,7 @@ import path from "node:path";
 import { deflateSync } from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { catalogueNode, objectInfoNode } from "../../core/engine/index.ts";
 import loadImage from "../../nodes/media/load-image.ts";
 import loadVideo from "../../nodes/media/load-video.ts";
 import { runFfmpeg } from "../../nodes/video/ffmpeg.ts";
@@ -66,6 +67,15 @@ describe("Load Image", () => {
     expect(await fails("huge.png")).toBe('image: "huge.png" is 20000 × 20000, over the 64 megapixels Load Image reads; scale it down first');
     expect(await fails("../outside.png")).toBe('image: "../outside.png" is outside the input folder');
     expect(await fails("")).toMatch(/^image: no file chosen/);
+  });
+});
+
+describe("the upload widget", () => {
+  it("is declared on the file params, in our catalogue and as ComfyUI's image_upload / video_upload", () => {
+    expect(catalogueNode(loadImage).params.find((p) => p.name === "image")?.upload).toBe("image");
+    expect(catalogueNode(loadVideo).params.find((p) => p.name === "video")?.upload).toBe("video");
+    expect(objectInfoNode(loadImage).input.required.image).toEqual(["STRING", expect.objectContaining({ image_upload: true })]);
+    expect(objectInfoNode(loadVideo).input.required.video).toEqual(["STRING", expect.objectContaining({ video_upload: true })]);
   });
 });
 

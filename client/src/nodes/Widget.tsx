@@ -1,7 +1,8 @@
 // One widget per param, from its catalogue entry: number (drag the label to scrub), slider,
 // select, text, multiline, toggle. Every change goes through the store's setParam.
 import { memo, useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
-import type { CatalogueNode } from "../api.ts";
+import { api, type CatalogueNode } from "../api.ts";
+import { viewUrl } from "../lib/files.ts";
 import { useStudio } from "../store/index.ts";
 
 type Param = CatalogueNode["params"][number];
@@ -108,6 +109,33 @@ function NumberWidget({ nodeId, param, value, linked }: Props) {
   );
 }
 
+/** A file in the input folder: its name, an upload button, and the picture or clip itself. */
+function UploadWidget({ nodeId, param, value, linked }: Props) {
+  const input = useRef<HTMLInputElement>(null);
+  const name = String(value ?? "");
+  const upload = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      const r = await api.upload(file);
+      setParam(nodeId, param.name, r.subfolder ? `${r.subfolder}/${r.name}` : r.name);
+    } catch (err) {
+      useStudio.getState().toast("error", `Upload of ${file.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const url = name ? viewUrl({ filename: name, subfolder: "", type: "input" }) : undefined;
+  return (
+    <>
+      <span className="widget-label">{param.name}</span>
+      <input className="nodrag" type="text" name={param.name} value={name} disabled={linked} onChange={(e) => setParam(nodeId, param.name, e.target.value)} />
+      <button className="nodrag" data-testid={`upload-${param.name}`} disabled={linked} onClick={() => input.current?.click()} title="Upload a file into the input folder">
+        Upload…
+      </button>
+      <input ref={input} hidden type="file" accept={param.upload === "video" ? "video/*,image/gif,image/webp" : "image/*"} onChange={(e) => void upload(e.target.files?.[0])} />
+      {url && (param.upload === "video" ? <video className="upload-preview" src={url} muted loop autoPlay playsInline /> : <img className="upload-preview" src={url} alt={name} />)}
+    </>
+  );
+}
+
 function WidgetView(props: Props) {
   const { nodeId, param, value, linked, problem } = props;
   const set = (v: unknown) => setParam(nodeId, param.name, v);
@@ -159,6 +187,10 @@ function WidgetView(props: Props) {
       );
       break;
     default:
+      if (param.upload) {
+        control = <UploadWidget {...props} />;
+        break;
+      }
       control = (
         <>
           <span className="widget-label">{param.name}</span>
