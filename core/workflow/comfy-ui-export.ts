@@ -99,8 +99,9 @@ export function toComfyUi(wf: Workflow, registry: Registry): Json {
     const linked = wf.links.filter((l) => l.to.node === n.id).map((l) => l.to.input);
     const slots = inputSlots(n, registry, linked);
     const inputs = slots.map(({ slot }) => ({ ...slot, link: null as number | null }));
-    const outputs = outputSlots(n, registry).map((s) => ({ ...s, links: [] as number[] }));
-    emptyAsNull.set(n.id, new Set(outputSlots(n, registry).flatMap((s, i) => (s.links === null ? [i] : []))));
+    const declared = outputSlots(n, registry);
+    const outputs = declared.map((s) => ({ ...s, links: [] as number[] }));
+    emptyAsNull.set(n.id, new Set(declared.flatMap((s, i) => (s.links === null ? [i] : []))));
     slotsOf.set(n.id, { inputs, names: slots.map((x) => x.ours), outputs });
   }
   for (const l of wf.links) {

@@ -57,15 +57,11 @@ export function recordFromXmp(xmp: string): string | undefined {
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 export const isPng = (b: Buffer) => b.subarray(0, 8).equals(PNG_SIGNATURE);
 
-/** Text chunks (tEXt, zTXt, iTXt) by keyword. */
+/** Text chunks (tEXt, zTXt, iTXt) by keyword; a chunk with no room left for its CRC is not read. */
 export function pngTexts(png: Buffer): Map<string, string> {
   const out = new Map<string, string>();
-  for (let pos = 8; pos + 12 <= png.length; ) {
-    const len = png.readUInt32BE(pos);
-    const type = png.toString("latin1", pos + 4, pos + 8);
-    const data = png.subarray(pos + 8, pos + 8 + len);
-    pos += 12 + len;
-    if (type === "IEND") break;
+  for (const { type, data, at } of pngChunks(png)) {
+    if (at + 12 > png.length) break;
     const nul = data.indexOf(0);
     if (nul < 0) continue;
     const keyword = data.toString("latin1", 0, nul);
@@ -83,13 +79,16 @@ export function pngTexts(png: Buffer): Map<string, string> {
   return out;
 }
 
-/** Every chunk after the signature, up to IEND; a chunk cut off by the end of the file is returned as far as it goes. */
-export function pngChunks(png: Buffer): { type: string; data: Buffer }[] {
-  const out: { type: string; data: Buffer }[] = [];
+/**
+ * Every chunk after the signature, up to IEND, with the offset it starts at; a chunk cut off by
+ * the end of the file is returned as far as it goes.
+ */
+export function pngChunks(png: Buffer): { type: string; data: Buffer; at: number }[] {
+  const out: { type: string; data: Buffer; at: number }[] = [];
   for (let pos = 8; pos + 8 <= png.length; ) {
     const len = png.readUInt32BE(pos);
     const type = png.toString("latin1", pos + 4, pos + 8);
-    out.push({ type, data: png.subarray(pos + 8, pos + 8 + len) });
+    out.push({ type, data: png.subarray(pos + 8, pos + 8 + len), at: pos });
     if (type === "IEND") break;
     pos += 12 + len;
   }

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import pino from "pino";
 import { builtinNodes } from "../../nodes/index.ts";
-import { createEngine, createRegistry, missingTypes, missingTypesMessage, validate, WorkflowFormatError } from "../../core/engine/index.ts";
+import { createEngine, missingTypes, missingTypesMessage, validate, WorkflowFormatError } from "../../core/engine/index.ts";
 import { customNodeDirs, loadCustomNodes } from "../custom-nodes.ts";
 import { applySets, formatValidationError, outputFiles, readWorkflowFile } from "../run-workflow.ts";
 import { createServices, modelDirsFrom } from "../services.ts";
@@ -36,7 +36,8 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const logger = pino({ level: process.env.T2V_LOG_LEVEL ?? "warn" }, pino.destination(2));
   const builtins = builtinNodes(services.modelRoots);
   const dirs = customNodeDirs(flags.customNodes ?? []);
-  const { registry } = dirs.length > 0 ? await loadCustomNodes(dirs, builtins, logger) : { registry: createRegistry(builtins) };
+  // With no folders this is just the built-ins' registry.
+  const { registry } = await loadCustomNodes(dirs, builtins, logger);
 
   let wf;
   try {

@@ -120,8 +120,8 @@ export function createWorker(o: WorkerOptions) {
         const p = e.patch;
         patches.push({ node: p.appliedBy, target: p.nodeId ?? null, values: p.values, received: p.time, ...(p.atStep === undefined ? {} : { step: p.atStep }) });
       }
-      if (e.type === "node_done" && e.ui && isOutput(e.nodeType)) outputNodes.add(e.nodeId);
       for (const m of toMessages(e, executed, isOutput)) {
+        if (m.type === "executed") outputNodes.add(m.data.node);
         if (m.type === "execution_interrupted" && m.data.node_id !== null) m.data.node_type = nodeTypes.get(m.data.node_id) ?? null;
         send(m);
       }
