@@ -5,6 +5,8 @@ import type { AnyNodeDef } from "../core/node/definition.ts";
 import { createRegistry } from "../core/node/registry.ts";
 import decode from "./generate/decode.ts";
 import emptyLatent from "./generate/empty-latent.ts";
+import extendVideo from "./generate/extend-video.ts";
+import imageToVideo from "./generate/image-to-video.ts";
 import latentFromFrames from "./generate/latent-from-frames.ts";
 import { loadModelNode } from "./generate/load-model.ts";
 import previewFrames from "./generate/preview-frames.ts";
@@ -47,6 +49,8 @@ export function builtinNodes(modelRoots: readonly string[] = [SHIPPED_MODELS]): 
     decode,
     previewFrames,
     latentFromFrames,
+    imageToVideo,
+    extendVideo,
     // media in
     loadImage,
     loadVideo,
@@ -61,7 +65,7 @@ export function builtinNodes(modelRoots: readonly string[] = [SHIPPED_MODELS]): 
     boolean,
     intMath,
     showValue,
-  reroute,
+    reroute,
     // video
     loadUpscaleModelNode(modelRoots),
     upscaleWithModel,

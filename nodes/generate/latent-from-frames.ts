@@ -1,7 +1,7 @@
-import { fromEncoderOutput, rgb8ToPlanar } from "../model/convert.ts";
 import { ENCODER, FRAMES, LATENT } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
 import type { Latent } from "../model/values.ts";
+import { encodeFrames } from "./encode-frames.ts";
 
 export default defineNode({
   type: "t2v.LatentFromFrames",
@@ -14,19 +14,11 @@ export default defineNode({
   params: { seed: p.seed({ default: 1 }) },
   outputs: { LATENT },
   run: async (ctx, { vae, frames, seed }) => {
-    const m = vae.pack.manifest;
-    const f = m.latent.spatial_factor;
-    if (frames.width % f !== 0 || frames.height % f !== 0) {
-      throw new Error(`frames: ${frames.width}×${frames.height} is not a multiple of the encoder's ${f}× compression`);
-    }
-    const n = frames.batch * frames.frames;
-    const z = await vae.pack.encode(rgb8ToPlanar(frames.rgb, n, frames.height, frames.width, m.rgb_range), n);
+    const { data, shape } = await encodeFrames(vae, frames, "frames");
     ctx.progress(1, 1);
-    const h = frames.height / f, w = frames.width / f;
-    const data = fromEncoderOutput(z, frames.batch, frames.frames, m, h, w);
     const latent: Latent = {
       width: frames.width, height: frames.height, frames: frames.frames, batch: frames.batch, fps: frames.fps, seed,
-      samples: { data, shape: [frames.batch, m.latent.channels, frames.frames, h, w] },
+      samples: { data, shape },
     };
     return { outputs: { LATENT: latent } };
   },

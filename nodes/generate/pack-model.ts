@@ -8,6 +8,11 @@ export interface PackModelInputs {
   negative: Float32Array;
   /** Clips in the batch; x holds them back to back. */
   batch: number;
+  /**
+   * Given latent frames of the batch ([batch, C, T, h, w], sampler space) and the per-frame mask (1 = given):
+   * a pack with a known-frames input sees them clean in x and in that input; other packs ignore it here.
+   */
+  known?: { values: Float32Array; mask: Float32Array };
   /** Counts denoiser calls (one per batched CFG pair), for tests and the benchmark. */
   onCall?: () => void;
 }
@@ -44,11 +49,25 @@ export function packModel(i: PackModelInputs): PackModel {
     simRows.set(pairs, { from: values, rows });
     return rows;
   };
+  const knownRows = new Map<number, { values: Float32Array; mask: Float32Array }>();
+  const known = pack.manifest.conditioning.known && i.known ? i.known : undefined;
+  const frameSize = known ? known.values.length / (batch * pack.manifest.latent.channels * known.mask.length) : 0;
+  const knownFor = (rows: number) => {
+    let got = knownRows.get(rows);
+    if (!got && known) {
+      const values = new Float32Array((rows / batch) * known.values.length), mask = new Float32Array(rows * known.mask.length);
+      for (let r = 0; r < rows / batch; r++) values.set(known.values, r * known.values.length);
+      for (let r = 0; r < rows; r++) mask.set(known.mask, r * known.mask.length);
+      knownRows.set(rows, (got = { values, mask }));
+    }
+    return got;
+  };
   return async (x, time, cfg, simulation) => {
     const pairs = cfg === 1 ? 1 : 2;
     const rows = batch * pairs;
     const xs = new Float32Array(rows * (x.length / batch));
     for (let r = 0; r < pairs; r++) xs.set(x, r * x.length);
+    if (known) putKnown(xs, known.values, known.mask, frameSize);
     const { text, noSim } = textRows(pairs);
     const flags = new Float32Array(rows);
     let simIn = noSim;
@@ -57,7 +76,7 @@ export function packModel(i: PackModelInputs): PackModel {
       flags.fill(simulation.weight);
     }
     i.onCall?.();
-    const out = await pack.denoise({ x: xs, t: new Float32Array(rows).fill(time), text, sim: simIn, simFlag: flags }, rows);
+    const out = await pack.denoise({ x: xs, t: new Float32Array(rows).fill(time), text, sim: simIn, simFlag: flags, known: knownFor(rows) }, rows);
     const v = new Float64Array(x.length);
     if (pairs === 1) {
       for (let k = 0; k < v.length; k++) v[k] = out[k]!;
@@ -67,4 +86,15 @@ export function packModel(i: PackModelInputs): PackModel {
     }
     return v;
   };
+}
+
+/**
+ * Writes given frames ([rows, T, frameSize] values, frameSize = h·w, rows = clips × channels) into
+ * `x` where mask[t] is 1; `x` may hold the values several times over (the CFG passes).
+ */
+export function putKnown(x: Float32Array | Float64Array, values: ArrayLike<number>, mask: ArrayLike<number>, frameSize: number): void {
+  const frames = mask.length, per = values.length;
+  for (let base = 0; base < x.length; base += per) {
+    for (let k = 0; k < per; k++) if (mask[Math.floor(k / frameSize) % frames]) x[base + k] = values[k]!;
+  }
 }

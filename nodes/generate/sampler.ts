@@ -1,20 +1,24 @@
 import { latentPreview } from "../model/convert.ts";
 import type { Latent } from "../model/values.ts";
-import { createNoise, makeDenoiser, noiseScaling, SAMPLER_NAMES, SAMPLERS } from "../sampling/index.ts";
+import { createNoise, makeDenoiser, SAMPLER_NAMES, SAMPLERS } from "../sampling/index.ts";
 import { CONDITIONING, GUIDANCE, LATENT, MODEL, SIGMAS } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
 import { guidedDenoiser } from "../guidance/compose.ts";
 import { GUIDANCE_STRENGTH } from "../guidance/method.ts";
 import { packModel } from "./pack-model.ts";
 import { packSampling } from "./pack-sampling.ts";
-import { latentShape } from "./shape.ts";
+import { sampleClip } from "./sample-clip.ts";
+import { latentShape, windowFrames } from "./shape.ts";
+
+/** Latent frames each window of a long clip takes over from the one before (half a second at 8 fps). */
+const OVERLAP = 4;
 
 export default defineNode({
   type: "t2v.Sampler",
   version: 1,
   title: "Sampler",
   category: "sampling",
-  description: "Removes noise step by step: MODEL + prompts + LATENT + SIGMAS (+ GUIDANCE) → LATENT. Previews every step. steps, cfg and guidance_strength can be changed while it runs.",
+  description: "Removes noise step by step: MODEL + prompts + LATENT + SIGMAS (+ GUIDANCE) → LATENT. Previews every step. steps, cfg and guidance_strength can be changed while it runs. A clip longer than the model's window is made window by window, each continuing the last; frames the latent gives (Image To Video, Extend Video) are kept.",
   aliases: ["SamplerCustom", "KSampler"],
   aliasWidgets: {
     KSampler: ["seed", "control_after_generate", null, "cfg", "sampler_name", null, null],
@@ -39,28 +43,45 @@ export default defineNode({
     const m = pack.manifest;
     if (positive.pack !== pack.name) throw new Error(`positive: encoded by "${positive.pack}", but the model is "${pack.name}"`);
     const shape = latentShape(latent_image, m);
+    const [batch, , frames] = shape;
     const size = shape.reduce((a, b) => a * b, 1);
     const ms = packSampling(m);
     const negFeatures = negative?.features ?? (await pack.encodeText(pack.tokenize("").ids, 1));
     // Live patches (cfg here, guidance strength from the Physics Guidance node) are read per step.
     const liveAt = (i: number) => ctx.live.get(i);
     let calls = 0;
-    const callPack = packModel({ pack, positive: positive.features, negative: negFeatures, batch: shape[0], onCall: () => void calls++ });
     const methods = guidance?.methods ?? [];
-    for (const g of methods) g.check?.(pack);
-    const denoise = guidedDenoiser(
-      ({ x, sigma, at, simulation }) => makeDenoiser(ms, (xm, time) => callPack(xm, time, liveAt(at.i).cfg ?? cfg, simulation))(x, sigma, at),
-      methods,
-      (at) => liveAt(at.i)[GUIDANCE_STRENGTH] ?? guidance?.strength ?? 0,
-    );
+    for (const g of methods) g.check?.(pack, frames * m.latent.temporal_factor);
     if (sigmas.values.length < 2) throw new Error("sigmas: the schedule has no steps");
-    const start = latent_image.samples ? Float64Array.from(latent_image.samples.data) : undefined;
-    const x0 = noiseScaling(sigmas.values[0]!, createNoise(latent_image.seed).randn(size), start);
+    const known = latent_image.known;
+    if (known && known.data.length !== size) throw new Error(`latent_image: its known frames hold ${known.data.length} values, the latent ${size}`);
+    const window = windowFrames(m);
+    const notes: string[] = [];
+    const reimpose = Boolean(known?.given.some(Boolean)) && !m.conditioning.known;
+    if (reimpose) notes.push(`model "${pack.name}" has no known-frames input: the given frames are re-imposed at every step instead (weaker continuity)`);
+    if (window !== undefined && frames > window) ctx.log.info({ frames, window, overlap: OVERLAP }, "sampling the clip window by window");
     let live = liveAt(0);
-    let total = sigmas.values.length - 1;
-    const result = await SAMPLERS[sampler_name](denoise, x0, sigmas.values, {
-      noise: createNoise(seed),
+    const { latent: result, windows, steps } = await sampleClip({
+      shape,
+      window,
+      overlap: known?.context ?? OVERLAP,
+      sigmas: sigmas.values,
+      noise: createNoise(latent_image.seed).randn(size),
+      start: latent_image.samples ? Float64Array.from(latent_image.samples.data) : undefined,
+      known,
+      sampler: SAMPLERS[sampler_name],
+      stepNoise: createNoise(seed),
       signal: ctx.signal,
+      reimpose,
+      denoiser: (plan) => {
+        const callPack = packModel({ pack, positive: positive.features, negative: negFeatures, batch, known: { values: plan.known, mask: plan.mask }, onCall: () => void calls++ });
+        return guidedDenoiser(
+          ({ x, sigma, at, simulation }) => makeDenoiser(ms, (xm, time) => callPack(xm, time, liveAt(at.i).cfg ?? cfg, simulation))(x, sigma, at),
+          methods,
+          (at) => liveAt(at.i)[GUIDANCE_STRENGTH] ?? guidance?.strength ?? 0,
+          { start: plan.start, frames: plan.frames, total: frames },
+        );
+      },
       reschedule: (i, sigmaNow) => {
         const values = liveAt(i);
         if (values === live) return undefined;
@@ -69,14 +90,13 @@ export default defineNode({
         ctx.log.info({ step: i, steps: values.steps }, "steps changed while running");
         return sigmas.recompute(sigmaNow, Math.max(1, Math.round(values.steps) - i));
       },
-      onStep: (info) => {
-        total = info.total;
-        ctx.progress(info.i + 1, info.total);
-        const perClip = info.denoised.subarray(0, size / shape[0]);
-        ctx.preview({ frames: latentPreview(perClip, shape, m), width: shape[4] * 4, height: shape[3] * 4, frameCount: shape[2], step: info.i + 1, steps: info.total });
+      onStep: (clip, done, total, info) => {
+        ctx.progress(done, total);
+        const perClip = clip.subarray(0, size / batch);
+        ctx.preview({ frames: latentPreview(perClip, shape, m), width: shape[4] * 4, height: shape[3] * 4, frameCount: frames, step: info.i + 1, steps: info.total });
       },
     });
-    const out: Latent = { ...latent_image, samples: { data: Float32Array.from(result), shape } };
-    return { outputs: { LATENT: out }, ui: { steps: [total], model_calls: [calls] } };
+    const out: Latent = { ...latent_image, known: undefined, samples: { data: Float32Array.from(result), shape } };
+    return { outputs: { LATENT: out }, ui: { steps: [steps], model_calls: [calls], windows: [windows], ...(notes.length ? { text: notes } : {}) } };
   },
 });

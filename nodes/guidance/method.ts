@@ -9,8 +9,16 @@ export interface GuidedCall {
   sigma: number;
   /** Where the sampler stands: step i of total. */
   at: StepAt;
+  /** The latent frames this call samples, for clips made window by window: start..start+frames of total. */
+  window: ClipWindow;
   /** Object coverage fed to a pack trained with a simulation input, with its weight (0–1). */
   simulation?: { values: Float32Array; weight: number };
+}
+
+export interface ClipWindow {
+  start: number;
+  frames: number;
+  total: number;
 }
 
 /** Returns the x0 estimate (VE form) for a call. */
@@ -21,8 +29,8 @@ export interface GuidanceMethod {
   /** The window, as fractions of the schedule: active while start ≤ step / steps < end. */
   readonly start: number;
   readonly end: number;
-  /** Throws with the reason when this pack cannot be guided this way (run before sampling starts). */
-  check?(pack: LoadedPack): void;
+  /** Throws with the reason when this pack cannot guide a clip of `frames` latent frames this way (run before sampling starts). */
+  check?(pack: LoadedPack, frames: number): void;
   /**
    * One call inside the window: pass it on to `next` (changed or not) and return the estimate
    * (changed or not). `progress` runs 0 → 1 across the window; `strength` is the live value.

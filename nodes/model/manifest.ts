@@ -42,6 +42,8 @@ export const manifestSchema = z.object({
   tokenizer: z.object({ path: z.string(), max_length: z.number().int().positive(), pad_id: z.number().int(), unk_id: z.number().int(), lowercase: z.boolean() }),
   conditioning: z.object({
     simulation: z.object({ input: z.string(), flag: z.string(), shape: z.array(z.number().int()), kind: z.literal("object_coverage"), range: z.tuple([z.number(), z.number()]) }).optional(),
+    /** Given latent frames (sampler space, [batch, C, T, h, w]) and a per-frame mask [batch, T], 1 where given. */
+    known: z.object({ input: z.string(), mask: z.string() }).optional(),
   }).default({}),
   training: z.record(z.string(), z.unknown()).optional(),
 }).superRefine((m, ctx) => {

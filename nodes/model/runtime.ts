@@ -16,12 +16,22 @@ export interface LoadedPack {
   /** ids: one row of max_length per prompt → features [batch, length, dim]. */
   encodeText(ids: BigInt64Array, batch: number): Promise<Float32Array>;
   /** One denoiser call; every input already batched (the CFG pair goes in one call). */
-  denoise(inputs: { x: Float32Array; t: Float32Array; text: Float32Array; sim: Float32Array; simFlag: Float32Array }, batch: number): Promise<Float32Array>;
+  denoise(inputs: DenoiseInputs, batch: number): Promise<Float32Array>;
   /** Raw latents [n, C, h, w] (frame-major) → RGB [n, 3, H, W] in the pack's rgb_range. */
   decode(latents: Float32Array, n: number): Promise<Float32Array>;
   /** RGB [n, 3, H, W] → raw latents [n, C, h, w]. */
   encode(rgb: Float32Array, n: number): Promise<Float32Array>;
   release(): Promise<void>;
+}
+
+export interface DenoiseInputs {
+  x: Float32Array;
+  t: Float32Array;
+  text: Float32Array;
+  sim: Float32Array;
+  simFlag: Float32Array;
+  /** Given latent frames and their per-frame mask, for a pack with a known-frames input (zeros: none given). */
+  known?: { values: Float32Array; mask: Float32Array };
 }
 
 function dims(m: Manifest, session: SessionName, input: string, batch: number): number[] {
@@ -74,6 +84,12 @@ export async function openPack(dir: string, provider: Provider, fallback: boolea
       if (sim) {
         feeds[sim.input] = new ort.Tensor("float32", i.sim, dims(manifest, "denoiser", sim.input, batch));
         feeds[sim.flag] = new ort.Tensor("float32", i.simFlag, [batch]);
+      }
+      const known = manifest.conditioning.known;
+      if (known) {
+        const xDims = dims(manifest, "denoiser", "x", batch);
+        feeds[known.input] = new ort.Tensor("float32", i.known?.values ?? new Float32Array(i.x.length), xDims);
+        feeds[known.mask] = new ort.Tensor("float32", i.known?.mask ?? new Float32Array(batch * xDims[2]!), [batch, xDims[2]!]);
       }
       return run("denoiser", feeds);
     },

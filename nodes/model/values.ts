@@ -25,6 +25,18 @@ export interface Latent {
   seed: number;
   /** Sampler-space values [batch, C, T, h, w]; absent for an empty latent (the sampler sizes it from the model). */
   samples?: { data: Float32Array; shape: [number, number, number, number, number] };
+  /**
+   * Latent frames that are given, not generated (image-to-video, extend, in-betweening): sampler-space
+   * values [batch, C, T, h, w] of the whole clip, and for each latent frame whether it is given.
+   */
+  known?: KnownFrames;
+}
+
+export interface KnownFrames {
+  data: Float32Array;
+  given: boolean[];
+  /** Given frames a window of new ones starts from (Extend Video's context); the Sampler's own overlap when absent. */
+  context?: number;
 }
 
 export interface Sigmas {

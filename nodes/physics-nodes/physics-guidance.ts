@@ -69,7 +69,7 @@ export default defineNode({
       const z = await vae.pack.encode(rgb8ToPlanar(trace.render.rgb, frames, H, W, m.rgb_range), frames);
       const f = m.latent.spatial_factor;
       const mask = latentMask(cover, frames, H, W, f).map((v) => v + background * (1 - v));
-      methods.push(blendGuidance(fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask, start, end));
+      methods.push(blendGuidance(fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask, start, end, frames));
     }
     if (method !== "blend") methods.push(simulationGuidance(cover, start, end));
     return { outputs: { GUIDANCE: { strength, methods } } };

@@ -24,7 +24,7 @@ async function recordingPack(): Promise<{ pack: LoadedPack; flags: number[][] }>
  * from an estimate of 0 it returns mask·target, from 1 it returns 1 + mask·(target − 1).
  */
 async function maskOf(method: GuidanceMethod, cells: number): Promise<Float32Array> {
-  const call = { x: new Float64Array(8 * cells), sigma: 1, at: { i: 0, total: 1 } };
+  const call = { x: new Float64Array(8 * cells), sigma: 1, at: { i: 0, total: 1 }, window: { start: 0, frames: 16, total: 16 } };
   const from = (v: number) => method.apply(call, async () => new Float64Array(8 * cells).fill(v), { progress: 0, strength: 1 });
   const [r0, r1] = [await from(0), await from(1)];
   return Float32Array.from({ length: cells }, (_, k) => 1 - (r1[k]! - r0[k]!));
@@ -41,6 +41,7 @@ describe("physics guidance schedule", () => {
       ({ x, sigma, at, simulation: sim }) => makeDenoiser(ms, (xm, t) => call(xm, t, 3, sim))(x, sigma, at),
       [simulationGuidance(simulation, 0.25, 0.5)],
       () => 0.8,
+      { start: 0, frames: 16, total: 16 },
     );
     const sigmas = simpleSigmas(ms, 8);
     await euler(denoise, createNoise(1).randn(8 * 16 * 64).map((v) => v * sigmas[0]!), sigmas, { noise: createNoise(2) });
@@ -52,13 +53,14 @@ describe("physics guidance schedule", () => {
 
   it("refuses a simulation of the wrong size with a clear message", async () => {
     const { pack } = await recordingPack();
-    expect(() => simulationGuidance(new Float32Array(10), 0, 1).check?.(pack)).toThrow(/guidance: simulation has 10 values, the pack expects 16×64×64/);
+    expect(() => simulationGuidance(new Float32Array(10), 0, 1).check?.(pack, 16)).toThrow(/guidance: simulation has 10 values, the pack expects 16×64×64/);
+    expect(() => simulationGuidance(new Float32Array(16 * 64 * 64), 0, 1).check?.(pack, 64)).toThrow(/the simulation has 16 frames and the clip 64; set Physics Simulate's frames to 64/);
   });
 
   it("blends toward the target by the mask, ramping down across its window", async () => {
     const target = Float32Array.from([1, 1, 1, 1]);
     const mask = Float32Array.from([1, 0.5]);
-    const denoise = guidedDenoiser(async ({ x }) => new Float64Array(x.length), [blendGuidance(target, mask, 0, 0.5)], () => 1);
+    const denoise = guidedDenoiser(async ({ x }) => new Float64Array(x.length), [blendGuidance(target, mask, 0, 0.5)], () => 1, { start: 0, frames: 1, total: 1 });
     const x = new Float64Array(4);
     // Step 0 of 4 (progress 0): the full weight; step 1 (progress 0.5): half; step 2: outside.
     expect([...(await denoise(x, 1, { i: 0, total: 4 }))]).toEqual([1, 0.5, 1, 0.5]);
