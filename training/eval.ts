@@ -1,4 +1,4 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale] [--pack NAME] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v] [--pack NAME] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
@@ -21,6 +21,7 @@ import { contactSheet, countSplit, formatCountSplit, summarize, table, type Shee
 import { autoencoderEval } from "./eval/autoencoder.ts";
 import { physicsEval } from "./eval/physics.ts";
 import { upscaleEval } from "./eval/upscale.ts";
+import { imageToVideoEval } from "./eval/image-to-video.ts";
 
 const args = z.object({
   json: z.string().optional(),
@@ -30,6 +31,7 @@ const args = z.object({
   physics: z.boolean().default(false),
   autoencoder: z.boolean().default(false),
   upscale: z.boolean().default(false),
+  i2v: z.boolean().default(false),
   upscaler: z.string().min(1).optional(),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
@@ -85,6 +87,7 @@ const program = new Command()
   .option("--physics", "compare unguided and physics-guided generation")
   .option("--autoencoder", "measure the true renders and their trip through the pack's autoencoder (no generation)")
   .option("--upscale", "score the 4× upscaler against Lanczos and the true 256×256 renders (autoencoder reconstructions and physics-guided clips)")
+  .option("--i2v", "image-to-video: each scene's true first frame + its prompt; the clip against the simulation, its first frame against the truth")
   .option("--upscaler <name|dir>", "with --upscale: upscaler pack, a folder under models/ or a path (default: physics-tiny-upscaler)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
   .option("--cfg <x>", "classifier-free guidance scale (default: the workflow's)")
@@ -99,13 +102,15 @@ const program = new Command()
   .action(async (raw: Record<string, unknown>) => {
     const o = args.parse(raw);
     mkdirSync(o.out, { recursive: true });
-    const engine = createEngine({ registry, services: createServices({ outputDir: join(o.out, "output"), tempDir: join(o.out, "temp") }) });
+    const engine = createEngine({ registry, services: createServices({ outputDir: join(o.out, "output"), tempDir: join(o.out, "temp"), inputDir: join(o.out, "input") }) });
     const items = heldOutPrompts(o.limit, o.skip);
     // Only the options given: the workflow keeps its own values for the rest.
     const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, sampler: o.sampler, pack: o.pack });
     let result: Record<string, unknown>;
     if (o.autoencoder) {
       result = await autoencoderEval(items, o.out, o.pack);
+    } else if (o.i2v) {
+      result = await imageToVideoEval(engine, items, sampling, o.out, join(o.out, "input"));
     } else if (o.upscale) {
       result = await upscaleEval(engine, items, sampling, o.out, { upscaler: o.upscaler });
     } else if (o.physics) {

@@ -24,11 +24,11 @@ ROOT = os.path.dirname(HERE)
 OPSET = 16  # opset 17 exports affine-free LayerNorm in a form the ONNX checker rejects (PyTorch 1.13)
 
 
-def load_weights(from_snapshots):
+def load_weights(from_snapshots, run="dit"):
     if from_snapshots:
-        d, a = load_snapshot("dit-ema.fp16.pt"), load_snapshot("ae.fp16.pt")
+        d, a = load_snapshot(f"{run}-ema.fp16.pt"), load_snapshot("ae.fp16.pt")
         return d["te"], d["dit"], a["enc"], a["dec"], d["tokenizer"], {"dit_steps": d["step"], "dit_wall_s": d["wall"], "ae_steps": a["step"]}
-    d = load(os.path.join(CACHE, "runs", "dit.pt"))
+    d = load(os.path.join(CACHE, "runs", f"{run}.pt"))
     a = load(os.path.join(CACHE, "runs", "ae.pt"))
     return d["ema_te"], d["ema_dit"], a["enc"], a["dec"], d["tokenizer"], {"dit_steps": d["step"], "dit_wall_s": d["wall"], "ae_steps": a["step"]}
 
@@ -67,11 +67,12 @@ def fit_preview(enc, split, stats, n=64):
 
 
 def main(a):
-    te_sd, dit_sd, enc_sd, dec_sd, tj, steps = load_weights(a.from_snapshots)
+    te_sd, dit_sd, enc_sd, dec_sd, tj, steps = load_weights(a.from_snapshots, a.run)
     if a.average_with:
         te_sd, dit_sd, steps = average_with(te_sd, dit_sd, steps, a.average_with)
     vocab = len(tj["model"]["vocab"])
-    te, dit, enc, dec = TextEncoder(vocab), DiT(depth=dit_depth(dit_sd)), Encoder(), Decoder()
+    known = "known_embed.weight" in dit_sd
+    te, dit, enc, dec = TextEncoder(vocab), DiT(depth=dit_depth(dit_sd), known=known), Encoder(), Decoder()
     te.load_state_dict(te_sd); dit.load_state_dict(dit_sd); enc.load_state_dict(enc_sd); dec.load_state_dict(dec_sd)
     for m in (te, dit, enc, dec):
         m.eval()
@@ -90,11 +91,14 @@ def main(a):
     t = torch.tensor([0.7, 0.3])
     sim = torch.rand(2, 16, 64, 64, generator=g)
     flag = torch.tensor([1.0, 0.0])
+    kx = torch.randn(2, 8, 16, 8, 8, generator=g)
+    km = torch.tensor([[1.0] * 4 + [0.0] * 12, [1.0] + [0.0] * 14 + [1.0]])
     z = torch.randn(4, 8, 8, 8, generator=g)
     img = torch.rand(4, 3, 64, 64, generator=g) * 2 - 1
     exports = {
         "text_encoder": (te, (ids,), ["input_ids"], ["text"], {"input_ids": {0: "batch"}, "text": {0: "batch"}}),
-        "denoiser": (dit, (x, t, text, sim, flag), ["x", "t", "text", "sim", "sim_flag"], ["v"], {n: {0: "batch"} for n in ["x", "t", "text", "sim", "sim_flag", "v"]}),
+        "denoiser": (dit, (x, t, text, sim, flag, kx, km), ["x", "t", "text", "sim", "sim_flag", "known", "known_mask"], ["v"], {n: {0: "batch"} for n in ["x", "t", "text", "sim", "sim_flag", "known", "known_mask", "v"]})
+        if known else (dit, (x, t, text, sim, flag), ["x", "t", "text", "sim", "sim_flag"], ["v"], {n: {0: "batch"} for n in ["x", "t", "text", "sim", "sim_flag", "v"]}),
         "decoder": (dec, (z,), ["latent"], ["rgb"], {"latent": {0: "n"}, "rgb": {0: "n"}}),
         "encoder": (enc, (img,), ["rgb"], ["latent"], {"rgb": {0: "n"}, "latent": {0: "n"}}),
     }
@@ -128,6 +132,7 @@ def main(a):
                     "text": {"dtype": "float32", "shape": ["batch", LENGTH, 128]},
                     "sim": {"dtype": "float32", "shape": ["batch", 16, 64, 64]},
                     "sim_flag": {"dtype": "float32", "shape": ["batch"]},
+                    **({"known": {"dtype": "float32", "shape": ["batch", 8, 16, 8, 8]}, "known_mask": {"dtype": "float32", "shape": ["batch", 16]}} if known else {}),
                 },
                 "outputs": {"v": {"dtype": "float32", "shape": ["batch", 8, 16, 8, 8]}},
             },
@@ -145,11 +150,13 @@ def main(a):
         "defaults": {"width": 64, "height": 64, "frames": 16, "fps": 8, "steps": 20, "cfg": 3.0, "sampler": "euler", "scheduler": "simple", "shift": 1.0},
         "preview": {"latent_rgb": preview, "bias": preview_bias, "rgb_range": [-1, 1]},
         "tokenizer": {"path": "tokenizer.json", "max_length": LENGTH, "pad_id": PAD, "unk_id": UNK, "lowercase": True},
-        "conditioning": {"simulation": {"input": "sim", "flag": "sim_flag", "shape": [16, 64, 64], "kind": "object_coverage", "range": [0, 1]}},
+        "conditioning": {"simulation": {"input": "sim", "flag": "sim_flag", "shape": [16, 64, 64], "kind": "object_coverage", "range": [0, 1]},
+                         **({"known": {"input": "known", "mask": "known_mask"}} if known else {})},
         "training": {
             "data": "simulated 2D physics clips rendered by nodes/physics (Rapier), 64×64, 16 frames at 8 fps; held-out colour×shape×motion×background tuples never seen",
             "clips": Split(os.path.join(a.data, "train")).n,
-            "objective": "rectified flow, logit-normal t, prompt dropout 10%, simulation input kept on 40% of steps",
+            "objective": "rectified flow, logit-normal t, prompt dropout 10%, simulation input kept on 40% of steps"
+            + (", known frames (first, first K, or first and last; clean, loss on the others) on half the clips" if known else ""),
             **steps,
         },
     }
@@ -167,6 +174,7 @@ if __name__ == "__main__":
     p.add_argument("--data", required=True)
     p.add_argument("--name", default="physics-tiny")
     p.add_argument("--from-snapshots", action="store_true")
+    p.add_argument("--run", default="dit", help="training run whose weights to export (runs/RUN.pt, or training/snapshots/RUN-ema.fp16.pt)")
     p.add_argument("--average-with", help="checkpoint or snapshot of the same run whose EMA weights are averaged in")
     setup_threads()
     main(p.parse_args())

@@ -118,7 +118,7 @@ class DiT(nn.Module):
     simulation (object coverage, full resolution) is patchified onto the video tokens.
     """
 
-    def __init__(self, latent=8, frames=16, size=8, patch=(2, 2, 2), d=192, depth=8, heads=6, text_dim=128, text_len=24, pixel=64):
+    def __init__(self, latent=8, frames=16, size=8, patch=(2, 2, 2), d=192, depth=8, heads=6, text_dim=128, text_len=24, pixel=64, known=False):
         super().__init__()
         self.latent, self.frames, self.size, self.patch, self.pixel = latent, frames, size, patch, pixel
         pt, ph, pw = patch
@@ -138,7 +138,11 @@ class DiT(nn.Module):
         self.final_norm = nn.LayerNorm(d, elementwise_affine=False, eps=1e-6)
         self.final_ada = nn.Sequential(nn.SiLU(), nn.Linear(d, 2 * d))
         self.final = nn.Linear(d, latent * pt * ph * pw)
-        for m in (self.final, self.ada[1], self.final_ada[1]):
+        # Known frames (image-to-video, continuation, in-betweening): the given latent frames and a
+        # per-frame mask, patchified onto the video tokens. It starts at zero, so a model grown
+        # with it computes exactly what it did without.
+        self.known_embed = nn.Linear((latent + 1) * pt * ph * pw, d) if known else None
+        for m in (self.final, self.ada[1], self.final_ada[1]) + ((self.known_embed,) if known else ()):
             nn.init.zeros_(m.weight)
             nn.init.zeros_(m.bias)
 
@@ -162,11 +166,18 @@ class DiT(nn.Module):
         s = sim.reshape(b, gt, pt, gh, m, gw, m).permute(0, 1, 3, 5, 2, 4, 6)
         return self.sim_embed(s.reshape(b, gt * gh * gw, pt * m * m))
 
-    def forward(self, x, t, text, sim, sim_flag):
+    def known_tokens(self, known, known_mask):
+        m = known_mask.reshape(known_mask.shape[0], 1, -1, 1, 1).expand(-1, 1, -1, known.shape[3], known.shape[4])
+        return self.known_embed(self.patchify(torch.cat([known * m, m], dim=1)))
+
+    def forward(self, x, t, text, sim, sim_flag, known=None, known_mask=None):
         """x: [B,C,T,H,W] noisy latent; t: [B] in [0,1] (1 = pure noise); text: [B,L,text_dim];
-        sim: [B,T,pixel,pixel] object coverage in [0,1]; sim_flag: [B] 1 when sim is given."""
+        sim: [B,T,pixel,pixel] object coverage in [0,1]; sim_flag: [B] 1 when sim is given;
+        known: [B,C,T,H,W] clean latent frames where known_mask [B,T] is 1 (a model built with known=True)."""
         flag = sim_flag.reshape(-1, 1)
         tok = self.embed(self.patchify(x)) + self.pos + self.sim_tokens(sim) * flag.unsqueeze(-1)
+        if self.known_embed is not None:
+            tok = tok + self.known_tokens(known, known_mask)
         txt = self.text_proj(text) + self.text_pos
         cond = self.t_mlp(timestep_embedding(t, 256)) + self.pool(text.mean(dim=1)) + self.sim_flag(flag)
         mod = self.ada(cond).reshape(-1, 6, tok.shape[-1])

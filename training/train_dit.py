@@ -21,8 +21,39 @@ from models import DiT, TextEncoder, dit_depth, grow_depth  # noqa: E402
 from tok import PAD, Tokenizer, build_tokenizer_json  # noqa: E402
 
 
-def build(vocab, depth):
-    return TextEncoder(vocab), DiT(depth=depth)
+def build(vocab, depth, known=False):
+    return TextEncoder(vocab), DiT(depth=depth, known=known)
+
+
+def known_mask(rng, b, frames, share):
+    """Which latent frames are given, per clip: none on 1 − share of the clips; otherwise the first
+    frame (image-to-video), the first K (continuation, K in 2..12) or the first and the last
+    (in-betweening)."""
+    m = torch.zeros(b, frames)
+    for i in range(b):
+        if rng.random() >= share:
+            continue
+        r = rng.random()
+        if r < 0.35:
+            m[i, 0] = 1
+        elif r < 0.75:
+            m[i, : rng.integers(2, 13)] = 1
+        else:
+            m[i, 0] = m[i, -1] = 1
+    return m
+
+
+def add_known_input(ck, dit):
+    """A checkpoint of a DiT without the known-frames input, given it at its initial (zero) weights
+    in the model and the EMA, so it starts computing exactly what it did."""
+    fresh = {k: v for k, v in dit.state_dict().items() if k.startswith("known_embed.")}
+    if all(k in ck["dit"] for k in fresh):
+        return False
+    for key in ("dit", "ema_dit"):
+        ck[key] = {**ck[key], **{k: v.clone() for k, v in fresh.items()}}
+    ck.pop("opt", None)  # its parameter order no longer matches
+    ck["warm_from"] = ck["step"]
+    return True
 
 
 def grow(ck, te, dit):
@@ -43,6 +74,18 @@ def grow(ck, te, dit):
         opt["param_groups"][0]["params"] = list(range(len(sources)))
     added = sorted({int(k.split(".")[1]) for k, src in source.items() if src is None})
     print(f"grew the DiT from {old} to {depth} blocks (new at {added})", flush=True)
+
+
+def average_snapshot(ck, path, lead):
+    """Starts from the mean of the snapshot's weights and another snapshot's (the shipped pack is the
+    mean of two EMA snapshots of one run)."""
+    other = load_snapshot(os.path.basename(path)) if os.path.dirname(os.path.abspath(path)) == os.path.abspath(SNAPSHOTS) else load(path)
+    o_te, o_dit = (other["ema_te"], other["ema_dit"]) if "ema_dit" in other else (other["te"], other["dit"])
+    mean = lambda a, b: {k: (v.float() + b[k].float()) / 2 if v.dtype.is_floating_point else v for k, v in a.items()}  # noqa: E731
+    te, dit = mean(ck["te"], o_te), mean(ck["dit"], o_dit)
+    if lead:
+        print(f"averaged with {path} (step {other['step']})", flush=True)
+    return {**ck, "te": te, "dit": dit, "ema_te": te, "ema_dit": dit}
 
 
 def from_snapshot(tj, lead):
@@ -114,19 +157,24 @@ def train(args, rank=0):
     data = Batches(args.data, "train", tokenizer)
     run = os.path.join(CACHE, "runs")
     os.makedirs(run, exist_ok=True)
-    ckpt_path = os.path.join(run, "dit.pt")
+    ckpt_path = os.path.join(run, f"{args.run}.pt")
     lead = rank == 0  # the process that logs, keeps the EMA and writes checkpoints
     ck = load(ckpt_path)
     if ck is None and args.from_snapshot:
         ck = from_snapshot(tj, lead)
+        if args.start_average_with:
+            ck = average_snapshot(ck, args.start_average_with, lead)
     have = dit_depth(ck["dit"]) if ck else 8
     depth = args.depth or have
     if depth < have:
         sys.exit(f"--depth {depth}: the checkpoint {ckpt_path} has {have} blocks, and a DiT cannot be made shallower")
     torch.manual_seed(0)  # every process builds the same initial weights
-    te, dit = build(len(tj["model"]["vocab"]), depth)
+    known = args.known > 0 or bool(ck and "known_embed.weight" in ck["dit"])
+    te, dit = build(len(tj["model"]["vocab"]), depth, known)
     if ck and have < depth:
         grow(ck, te, dit)
+    if ck and known and add_known_input(ck, dit) and lead:
+        print("added the known-frames input (zero weights), optimizer state fresh", flush=True)
     params = list(te.parameters()) + list(dit.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     step, wall, warm_from = 0, 0.0, 0
@@ -140,7 +188,7 @@ def train(args, rank=0):
         step, wall, warm_from = ck["step"], ck.get("wall", 0.0), ck.get("warm_from", 0)
     if lead:
         print(f"params: text {sum(p.numel() for p in te.parameters())/1e6:.2f}M dit {sum(p.numel() for p in dit.parameters())/1e6:.2f}M, from step {step}, {world} process(es)", flush=True)
-    log = Log(os.path.join(run, "dit.log.jsonl"))
+    log = Log(os.path.join(run, f"{args.run}.log.jsonl"))
     # Each process draws its own share of the batch.
     rng = np.random.default_rng(1000 + step + 7_919 * rank)
     torch.manual_seed(1000 + step + 100_003 * rank)
@@ -156,9 +204,13 @@ def train(args, rank=0):
         noise = torch.randn_like(x0)
         tt = t.view(-1, 1, 1, 1, 1)
         xt = (1 - tt) * x0 + tt * noise
-        v = dit(xt, t, te(ids), sim, flag)
+        km = known_mask(rng, b, x0.shape[2], args.known)
+        given = km.view(b, 1, -1, 1, 1)
+        xt = given * x0 + (1 - given) * xt  # given frames are clean; the loss is on the others
+        v = dit(xt, t, te(ids), sim, flag, x0, km) if known else dit(xt, t, te(ids), sim, flag)
         cover = F.max_pool2d(sim, 8).unsqueeze(1)  # [B,1,T,8,8]: object cells get more weight
-        loss = ((1 + args.object_weight * cover) * (v - (noise - x0)) ** 2).mean()
+        err = (1 + args.object_weight * cover) * (v - (noise - x0)) ** 2 * (1 - given)
+        loss = err.mean() / (1 - given).mean()
         lr = learning_rate(args, step, warm_from)
         for g in opt.param_groups:
             g["lr"] = lr
@@ -179,7 +231,7 @@ def train(args, rank=0):
         if step % args.ckpt_every == 0 or step == last:
             save(ckpt_path, te=te.state_dict(), dit=dit.state_dict(), opt=opt.state_dict(), ema_te=ema_te.shadow, ema_dit=ema_dit.shadow, step=step, wall=wall, warm_from=warm_from, tokenizer=tj)
         if step % args.snapshot_every == 0 or step == last:
-            snapshot(ema_te.shadow, ema_dit.shadow, step, wall, tj)
+            snapshot(ema_te.shadow, ema_dit.shadow, step, wall, tj, f"{args.run}-ema.fp16.pt")
 
 
 def worker(rank, args):
@@ -203,11 +255,11 @@ def learning_rate(args, step, warm_from=0):
     return lr
 
 
-def snapshot(te_sd, dit_sd, step, wall, tj):
+def snapshot(te_sd, dit_sd, step, wall, tj, name):
     """fp16 EMA weights, small enough to commit, so a fresh machine can export or resume."""
     os.makedirs(SNAPSHOTS, exist_ok=True)
     half = lambda sd: {k: v.half() if v.dtype.is_floating_point else v for k, v in sd.items()}  # noqa: E731
-    torch.save({"te": half(te_sd), "dit": half(dit_sd), "step": step, "wall": wall, "tokenizer": tj}, os.path.join(SNAPSHOTS, "dit-ema.fp16.pt"))
+    torch.save({"te": half(te_sd), "dit": half(dit_sd), "step": step, "wall": wall, "tokenizer": tj}, os.path.join(SNAPSHOTS, name))
     ae = load(os.path.join(CACHE, "runs", "ae.pt"))
     if ae:
         torch.save({"enc": half(ae["enc"]), "dec": half(ae["dec"]), "step": ae["step"]}, os.path.join(SNAPSHOTS, "ae.fp16.pt"))
@@ -229,6 +281,9 @@ if __name__ == "__main__":
                    help="sampling weight of clips with 1,2,3 objects, e.g. 1,2,2.5 (default: uniform over clips)")
     p.add_argument("--depth", type=int, default=None, help="DiT blocks (default: the checkpoint's, or 8); more than the checkpoint has grows it")
     p.add_argument("--from-snapshot", action="store_true", help="with no checkpoint yet, start from training/snapshots/dit-ema.fp16.pt")
+    p.add_argument("--start-average-with", help="with --from-snapshot: start from the mean of it and this snapshot (the shipped pack's weights)")
+    p.add_argument("--known", type=float, default=0.0, help="share of clips with given frames (first, first K, or first and last); > 0 adds the known-frames input")
+    p.add_argument("--run", default="dit", help="run name: its checkpoint is runs/RUN.pt, its snapshot training/snapshots/RUN-ema.fp16.pt")
     p.add_argument("--ckpt-every", type=int, default=250)
     p.add_argument("--snapshot-every", type=int, default=1000)
     p.add_argument("--until", type=int, default=None, help="stop at this step (the schedule still follows --steps)")
