@@ -3,7 +3,7 @@ import { defineNode } from "../../core/node/definition.ts";
 import type { Latent } from "../model/values.ts";
 import { checkSize, encodeFrames } from "./encode-frames.ts";
 import { latentShape } from "./shape.ts";
-import { writeFrames } from "./windows.ts";
+import { sliceFrames, writeFrames } from "./windows.ts";
 
 export default defineNode({
   type: "t2v.ImageToVideo",
@@ -22,7 +22,7 @@ export default defineNode({
     checkSize(start_image, latent.width, latent.height, "start_image");
     const shape = latentShape(latent, vae.pack.manifest);
     const [batch, c, frames, h, w] = shape;
-    const first: typeof start_image = { ...start_image, frames: 1, rgb: firstFrames(start_image) };
+    const first: typeof start_image = { ...start_image, frames: 1, rgb: sliceFrames(start_image.rgb, start_image.frames, start_image.width * start_image.height * 3, 0, 1) };
     const image = await encodeFrames(vae, first, "start_image");
     ctx.progress(1, 1);
     const data = new Float32Array(batch * c * frames * h * w);
@@ -36,11 +36,3 @@ export default defineNode({
     return { outputs: { LATENT: out } };
   },
 });
-
-/** The first frame of each clip of the batch. */
-function firstFrames(f: { rgb: Uint8Array; width: number; height: number; frames: number; batch: number }): Uint8Array {
-  const size = f.width * f.height * 3;
-  const out = new Uint8Array(f.batch * size);
-  for (let b = 0; b < f.batch; b++) out.set(f.rgb.subarray(b * f.frames * size, b * f.frames * size + size), b * size);
-  return out;
-}

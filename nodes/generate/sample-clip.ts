@@ -3,6 +3,7 @@
 // (image-to-video, extend) and the last frames of the window before (continuation).
 import type { Denoise, NoiseSource, Reschedule, Sampler, StepInfo } from "../sampling/types.ts";
 import { noiseScaling } from "../sampling/index.ts";
+import type { KnownFrames } from "../model/values.ts";
 import { putKnown } from "./pack-model.ts";
 import { planWindows, sliceFrames, writeFrames } from "./windows.ts";
 
@@ -14,8 +15,6 @@ export interface WindowPlan {
   mask: Float32Array;
   /** the given values, [batch, C, frames, h, w] (zero where not given) */
   known: Float32Array;
-  index: number;
-  count: number;
 }
 
 export interface ClipRun {
@@ -29,7 +28,7 @@ export interface ClipRun {
   /** starting noise of the whole clip and an optional image-to-image start latent */
   noise: Float64Array;
   start?: Float64Array;
-  known?: { data: Float32Array; given: boolean[] };
+  known?: KnownFrames;
   sampler: Sampler;
   stepNoise: NoiseSource;
   signal: AbortSignal;
@@ -48,19 +47,18 @@ export async function sampleClip(r: ClipRun): Promise<{ latent: Float64Array; wi
   const frameSize = h * w;
   const size = Math.max(r.window ?? T, T);
   const pad = <A extends Float32Array | Float64Array>(a: A): A => (size === T ? a : padFrames(a, T, size, frameSize));
-  const clip = new Float64Array(pad(new Float64Array(r.noise.length)).length);
+  const clip = new Float64Array((r.noise.length / T) * size);
   const noise = pad(r.noise), start = r.start && pad(r.start);
   if (size > T) writeFrames(noise, size, frameSize, T, r.stepNoise.randn((noise.length / size) * (size - T)), size - T);
-  const given = Array.from({ length: size }, (_, t) => r.known?.given[t] === true);
-  if (r.known) writeFrames(clip, size, frameSize, 0, pad(r.known.data), T);
-  const have = [...given];
+  if (r.known) writeFrames(clip, size, frameSize, 0, r.known.data, T);
+  const have = Array.from({ length: size }, (_, t) => r.known?.given[t] === true);
   const span = Math.min(r.window ?? size, size);
   const starts = planWindows(size, span, have, r.overlap);
   let done = 0;
   for (const [index, at] of starts.entries()) {
     const mask = Float32Array.from({ length: span }, (_, t) => (have[at + t] ? 1 : 0));
     const known = Float32Array.from(sliceFrames(clip, size, frameSize, at, span));
-    const model = r.denoiser({ start: at, frames: span, mask, known, index, count: starts.length });
+    const model = r.denoiser({ start: at, frames: span, mask, known });
     const windowNoise = sliceFrames(noise, size, frameSize, at, span);
     const anyGiven = mask.some((v) => v > 0);
     const denoise: Denoise = anyGiven
@@ -101,6 +99,6 @@ export async function sampleClip(r: ClipRun): Promise<{ latent: Float64Array; wi
 function padFrames<A extends Float32Array | Float64Array>(a: A, T: number, size: number, frameSize: number): A {
   const rows = a.length / (T * frameSize);
   const out = new (a.constructor as new (n: number) => A)(rows * size * frameSize);
-  for (let r = 0; r < rows; r++) out.set(a.subarray(r * T * frameSize, (r + 1) * T * frameSize), r * size * frameSize);
+  writeFrames(out, size, frameSize, 0, a, T);
   return out;
 }

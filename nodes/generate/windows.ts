@@ -1,8 +1,8 @@
 // Clips longer than a pack's native length are sampled window by window: each window is one full
 // sampling run over `frames` latent frames whose first ones continue the window before it.
 
-/** A run of frames inside [rows × T × frameSize] data (rows = batch × channels): frames start..start+count. */
-export function sliceFrames<A extends Float32Array | Float64Array>(data: A, frames: number, frameSize: number, start: number, count: number): A {
+/** A run of frames inside [rows × T × frameSize] data (rows: batch × channels for latents, batch for RGB): frames start..start+count. */
+export function sliceFrames<A extends Uint8Array | Float32Array | Float64Array>(data: A, frames: number, frameSize: number, start: number, count: number): A {
   const rows = data.length / (frames * frameSize);
   const out = new (data.constructor as new (n: number) => A)(rows * count * frameSize);
   for (let r = 0; r < rows; r++) {
