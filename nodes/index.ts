@@ -13,6 +13,7 @@ import previewFrames from "./generate/preview-frames.ts";
 import sampler from "./generate/sampler.ts";
 import scheduler from "./generate/scheduler.ts";
 import splitSigmas from "./generate/split-sigmas.ts";
+import storyboard from "./generate/storyboard.ts";
 import textEncode from "./generate/text-encode.ts";
 import physicsGuidance from "./physics-nodes/physics-guidance.ts";
 import physicsScene from "./physics-nodes/physics-scene.ts";
@@ -26,6 +27,8 @@ import loadVideo from "./media/load-video.ts";
 import reroute from "./util/reroute.ts";
 import showValue from "./util/show-value.ts";
 import string from "./util/string.ts";
+import concatenateVideos from "./video/concatenate-videos.ts";
+import frameInterpolation from "./video/frame-interpolation.ts";
 import saveFrames from "./video/save-frames.ts";
 import { loadUpscaleModelNode } from "./video/load-upscale-model.ts";
 import upscaleFrames from "./video/upscale-frames.ts";
@@ -51,6 +54,7 @@ export function builtinNodes(modelRoots: readonly string[] = [SHIPPED_MODELS]): 
     latentFromFrames,
     imageToVideo,
     extendVideo,
+    storyboard,
     // media in
     loadImage,
     loadVideo,
@@ -70,6 +74,8 @@ export function builtinNodes(modelRoots: readonly string[] = [SHIPPED_MODELS]): 
     loadUpscaleModelNode(modelRoots),
     upscaleWithModel,
     upscaleFrames,
+    frameInterpolation,
+    concatenateVideos,
     videoWriter,
     saveFrames,
   ];

@@ -1,4 +1,4 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v] [--pack NAME] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate] [--pack NAME] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
@@ -22,6 +22,7 @@ import { autoencoderEval } from "./eval/autoencoder.ts";
 import { physicsEval } from "./eval/physics.ts";
 import { upscaleEval } from "./eval/upscale.ts";
 import { imageToVideoEval } from "./eval/image-to-video.ts";
+import { interpolationEval } from "./eval/interpolate.ts";
 
 const args = z.object({
   json: z.string().optional(),
@@ -32,6 +33,7 @@ const args = z.object({
   autoencoder: z.boolean().default(false),
   upscale: z.boolean().default(false),
   i2v: z.boolean().default(false),
+  interpolate: z.boolean().default(false),
   upscaler: z.string().min(1).optional(),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
@@ -88,6 +90,7 @@ const program = new Command()
   .option("--autoencoder", "measure the true renders and their trip through the pack's autoencoder (no generation)")
   .option("--upscale", "score the 4× upscaler against Lanczos and the true 256×256 renders (autoencoder reconstructions and physics-guided clips)")
   .option("--i2v", "image-to-video: each scene's true first frame + its prompt; the clip against the simulation, its first frame against the truth")
+  .option("--interpolate", "frame interpolation 8 → 16 and 24 fps: each method's in-betweens against true renders at those rates (no generation)")
   .option("--upscaler <name|dir>", "with --upscale: upscaler pack, a folder under models/ or a path (default: physics-tiny-upscaler)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
   .option("--cfg <x>", "classifier-free guidance scale (default: the workflow's)")
@@ -109,6 +112,8 @@ const program = new Command()
     let result: Record<string, unknown>;
     if (o.autoencoder) {
       result = await autoencoderEval(items, o.out, o.pack);
+    } else if (o.interpolate) {
+      result = await interpolationEval(items, o.out);
     } else if (o.i2v) {
       result = await imageToVideoEval(engine, items, sampling, o.out, join(o.out, "input"));
     } else if (o.upscale) {

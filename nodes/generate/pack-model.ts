@@ -4,7 +4,9 @@ import type { LoadedPack } from "../model/runtime.ts";
 
 export interface PackModelInputs {
   pack: LoadedPack;
+  /** One row of text features, or one per clip of the batch (a Storyboard). */
   positive: Float32Array;
+  /** One row. */
   negative: Float32Array;
   /** Clips in the batch; x holds them back to back. */
   batch: number;
@@ -24,7 +26,9 @@ export function packModel(i: PackModelInputs): PackModel {
   const { pack, batch } = i;
   const sim = pack.manifest.conditioning.simulation;
   const simSize = sim ? sim.shape.reduce((a, b) => a * b, 1) : 0;
-  const textSize = i.positive.length;
+  const textSize = i.negative.length;
+  if (i.positive.length !== textSize && i.positive.length !== batch * textSize) throw new Error(`positive: ${i.positive.length / textSize} prompts for a batch of ${batch}`);
+  const positiveRow = (b: number) => (i.positive.length === textSize ? i.positive : i.positive.subarray(b * textSize, (b + 1) * textSize));
   // Text rows and empty simulation rows depend only on the number of CFG passes (cfg can be
   // patched to or from 1 mid-run), so they are built once per pass count, not on every step.
   const rowsFor = new Map<number, { text: Float32Array; noSim: Float32Array }>();
@@ -34,7 +38,7 @@ export function packModel(i: PackModelInputs): PackModel {
     if (!got) {
       const text = new Float32Array(batch * pairs * textSize);
       for (let b = 0; b < batch; b++) {
-        text.set(i.positive, b * textSize);
+        text.set(positiveRow(b), b * textSize);
         if (pairs === 2) text.set(i.negative, (batch + b) * textSize);
       }
       rowsFor.set(pairs, (got = { text, noSim: new Float32Array(batch * pairs * simSize) }));

@@ -47,6 +47,8 @@ export default defineNode({
     const size = shape.reduce((a, b) => a * b, 1);
     const ms = packSampling(m);
     const negFeatures = negative?.features ?? (await pack.encodeText(pack.tokenize("").ids, 1));
+    if (negative?.shots) throw new Error("negative: a Storyboard's prompts can only be the positive input");
+    if (positive.shots && positive.shots.length !== batch) throw new Error(`positive: the storyboard has ${positive.shots.length} shots, but the latent's batch is ${batch}; use the Storyboard's LATENT or set the batch to ${positive.shots.length}`);
     // Live patches (cfg here, guidance strength from the Physics Guidance node) are read per step.
     const liveAt = (i: number) => ctx.live.get(i);
     let calls = 0;

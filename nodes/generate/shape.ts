@@ -24,3 +24,10 @@ export function windowFrames(m: Manifest): number | undefined {
   const d = m.tensors.denoiser.inputs.x?.shape[2];
   return typeof d === "number" ? d : undefined;
 }
+
+/** The frame size the pack's denoiser is fixed to, in pixels; 64 × 64 where it takes any. */
+export function packFrameSize(m: Manifest): { width: number; height: number } {
+  const [h, w] = (m.tensors.denoiser.inputs.x?.shape ?? []).slice(3);
+  const f = m.latent.spatial_factor;
+  return { width: typeof w === "number" ? w * f : 64, height: typeof h === "number" ? h * f : 64 };
+}

@@ -9,9 +9,11 @@ export interface ModelRef { pack: LoadedPack }
 export interface Conditioning {
   pack: string;
   prompt: string;
-  /** Text-encoder features, [max_length × dim]. */
+  /** Text-encoder features, [max_length × dim]; one such row per prompt when `shots` is set. */
   features: Float32Array;
   unknown: string[];
+  /** A Storyboard's prompts, one per clip of the latent batch, in order. */
+  shots?: string[];
 }
 
 /** A video latent clip: its pixel geometry, the noise seed, and the latent itself once there is one. */

@@ -68,11 +68,11 @@ export function table(rows: Record<string, Summary>): string {
 
 export interface SheetRow { prompt: string; rgb: Uint8Array; width: number; height: number; frames: number }
 
-/** One row per sample: every other frame, with its prompt above it. */
-export async function contactSheet(rows: SheetRow[], file: string, scale = 2): Promise<void> {
+/** One row per sample: every `every`-th frame (every other by default), with its prompt above it. */
+export async function contactSheet(rows: SheetRow[], file: string, scale = 2, every = 2): Promise<void> {
   if (rows.length === 0) return;
   const { width: w, height: h } = rows[0]!;
-  const shown = Math.ceil(rows[0]!.frames / 2);
+  const shown = Math.ceil(rows[0]!.frames / every);
   const label = 18, cellW = w * scale, cellH = h * scale;
   const W = shown * cellW, H = rows.length * (cellH + label);
   const composites: OverlayOptions[] = [];
@@ -80,7 +80,7 @@ export async function contactSheet(rows: SheetRow[], file: string, scale = 2): P
     const esc = row.prompt.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
     composites.push({ input: Buffer.from(`<svg width="${W}" height="${label}"><text x="4" y="13" font-family="DejaVu Sans, sans-serif" font-size="12" fill="#ddd">${esc}</text></svg>`), top: r * (cellH + label), left: 0 });
     for (let k = 0; k < shown; k++) {
-      const f = row.rgb.subarray(2 * k * w * h * 3, (2 * k + 1) * w * h * 3);
+      const f = row.rgb.subarray(every * k * w * h * 3, (every * k + 1) * w * h * 3);
       const img = await sharp(f, { raw: { width: w, height: h, channels: 3 } }).resize(cellW, cellH, { kernel: "nearest" }).png().toBuffer();
       composites.push({ input: img, top: r * (cellH + label) + label, left: k * cellW });
     }
