@@ -1,8 +1,9 @@
-// Figure 1 (clip latency, cold and warm, with per-node times) and figure 4 (tweak-and-rerun).
+// Figure 1 (clip latency, cold and warm, with per-node times), figure 4 (tweak-and-rerun) and figure 9 (8 s against 2 s).
 import type { Engine, Workflow } from "../core/engine/index.ts";
+import { interpolateFrames } from "../nodes/video/interpolate.ts";
 import type { Progress } from "./progress.ts";
 import { freshEngine, IDS, mustSucceed, nodeMs, paramOf, samplerCounts, timedEngineRun, withParams, type Scratch, type TimedRun } from "./studio.ts";
-import { summarize, type Summary } from "./stats.ts";
+import { summarize, timed, type Summary } from "./stats.ts";
 
 export interface ClipFigures {
   steps: number;
@@ -96,4 +97,35 @@ export async function measureRerun(engine: Engine, wf: Workflow, base: { coldMs:
   }
   const rerunMs = summarize(times);
   return { fromSteps, toSteps, rerunMs, vsCold: rerunMs.median / base.coldMs, vsWarm: rerunMs.median / base.warmMs, executedTypes };
+}
+
+export interface LongClipFigures {
+  /** Warm runs of the default workflow at 16 frames (2 s) and at 64 (8 s, window by window). */
+  shortMs: Summary;
+  longMs: Summary;
+  windows: number;
+  /** long / short: 5 windows of the same steps would make it about 5 plus the longer decode and write. */
+  ratio: number;
+  /** Frame Interpolation ×3 (motion) on the 64-frame clip at 64 × 64. */
+  interpolateMs: Summary;
+}
+
+/** Figure 9: the 8-second clip against the 2-second one on the same warm engine. */
+export async function measureLongClip(engine: Engine, wf: Workflow, o: { runs: number; progress: Progress }): Promise<LongClipFigures> {
+  const short: number[] = [], long: number[] = [], interp: number[] = [];
+  let windows = 0;
+  const long64 = withParams(wf, IDS.latent, { frames: 64 });
+  for (let i = 0; i < o.runs; i++) {
+    engine.clearCache();
+    short.push(mustSucceed(await timedEngineRun(engine, wf), "2 s run").wallMs);
+    engine.clearCache();
+    const run = mustSucceed(await timedEngineRun(engine, long64, [IDS.writer]), "8 s run");
+    long.push(run.wallMs);
+    windows = Number((run.outputs[IDS.sampler] as { windows?: unknown[] } | undefined)?.windows?.[0]);
+    o.progress.step(`2 s clip ${(short.at(-1)! / 1000).toFixed(2)} s, 8 s clip ${(run.wallMs / 1000).toFixed(2)} s (${windows} windows)`);
+  }
+  const clip = { rgb: new Uint8Array(64 * 64 * 64 * 3).map((_, k) => (k * 7) & 255), width: 64, height: 64, frames: 64, batch: 1, fps: 8 };
+  for (let i = 0; i < o.runs; i++) interp.push((await timed(() => interpolateFrames(clip, 3, "motion"))).ms);
+  const shortMs = summarize(short), longMs = summarize(long);
+  return { shortMs, longMs, windows, ratio: longMs.median / shortMs.median, interpolateMs: summarize(interp) };
 }

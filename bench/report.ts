@@ -1,5 +1,5 @@
 // The printed table and the JSON file, from whatever figures were measured.
-import type { ClipFigures, RerunFigures } from "./clip.ts";
+import type { ClipFigures, LongClipFigures, RerunFigures } from "./clip.ts";
 import type { EditorFigures } from "./editor.ts";
 import type { GraphFlops, MatmulPeak } from "./flops.ts";
 import type { Machine } from "./machine.ts";
@@ -31,6 +31,7 @@ export interface Results {
   throughput?: ThroughputFigures;
   flops?: FlopsResult;
   editor?: EditorFigures;
+  long?: LongClipFigures;
   /** Figures that failed, with the reason. */
   errors: Record<string, string>;
   wallS: number;
@@ -102,6 +103,12 @@ function rows(r: Results): Row[] {
     one("8 editor", "drag frame p95 (ms)", f(e.dragFrameMs.p95, 1), `whole graph on screen; p50 ${f(e.dragFrameMs.p50, 1)}, max ${f(e.dragFrameMs.max, 1)}, ${e.dragFrameMs.frames} frames, moved ${f(e.dragMovedPx)} px`);
     one("8 editor", "drag at 100% p95 (ms)", f(e.dragAt100FrameMs.p95, 1), `zoomed in on the middle; p50 ${f(e.dragAt100FrameMs.p50, 1)}, max ${f(e.dragAt100FrameMs.max, 1)}, ${e.dragAt100FrameMs.frames} frames`);
   } else if (e) one("8 editor", "editor figures", "null", e.reason);
+  const l = r.long;
+  if (l) {
+    sum("9 long", "2 s clip, 16 frames (s)", l.shortMs, 1e-3, 2);
+    sum("9 long", "8 s clip, 64 frames (s)", l.longMs, 1e-3, 2, `${l.windows} windows; ${f(l.ratio, 2)}× the 2 s clip`);
+    sum("9 long", "interpolate 64 frames ×3 (ms)", l.interpolateMs, 1, 0, "Frame Interpolation, motion, 64 × 64 → 190 frames at 24 fps");
+  }
   for (const [fig, why] of Object.entries(r.errors)) one(fig, "FAILED", "–", why);
   return out;
 }
@@ -134,12 +141,14 @@ export function toJson(r: Results): Record<string, unknown> {
     ...(r.flops && !r.flops.ok ? { flops_skip_reason: r.flops.reason } : {}),
     editor_load_ms_1000: editorOk?.nodes === 1000 ? editorOk.loadMs.median : null,
     editor_drag_frame_ms_p95: editorOk?.dragFrameMs.p95 ?? null,
+    long_clip_s: r.long ? r.long.longMs.median / 1000 : null,
+    long_vs_short: r.long?.ratio ?? null,
     editor_drag_frame_ms_p95_at_100: editorOk?.dragAt100FrameMs.p95 ?? null,
     ...(r.editor && !r.editor.ok ? { editor_skip_reason: r.editor.reason } : !r.editor ? { editor_skip_reason: r.errors["8 editor"] ?? "not run" } : {}),
     machine: r.machine,
     quick: r.quick,
     wall_s: r.wallS,
-    figures: { clip: r.clip, overhead: r.overhead, preview: r.preview, rerun: r.rerun, torch: r.torch, throughput: r.throughput, flops: r.flops, editor: r.editor },
+    figures: { clip: r.clip, overhead: r.overhead, preview: r.preview, rerun: r.rerun, torch: r.torch, throughput: r.throughput, flops: r.flops, editor: r.editor, long: r.long },
     errors: r.errors,
   };
 }

@@ -1,4 +1,4 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate] [--pack NAME] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate | --long] [--pack NAME] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
@@ -23,6 +23,7 @@ import { physicsEval } from "./eval/physics.ts";
 import { upscaleEval } from "./eval/upscale.ts";
 import { imageToVideoEval } from "./eval/image-to-video.ts";
 import { interpolationEval } from "./eval/interpolate.ts";
+import { longVideoEval } from "./eval/long-video.ts";
 
 const args = z.object({
   json: z.string().optional(),
@@ -34,6 +35,7 @@ const args = z.object({
   upscale: z.boolean().default(false),
   i2v: z.boolean().default(false),
   interpolate: z.boolean().default(false),
+  long: z.boolean().default(false),
   upscaler: z.string().min(1).optional(),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
@@ -91,6 +93,7 @@ const program = new Command()
   .option("--upscale", "score the 4× upscaler against Lanczos and the true 256×256 renders (autoencoder reconstructions and physics-guided clips)")
   .option("--i2v", "image-to-video: each scene's true first frame + its prompt; the clip against the simulation, its first frame against the truth")
   .option("--interpolate", "frame interpolation 8 → 16 and 24 fps: each method's in-betweens against true renders at those rates (no generation)")
+  .option("--long", "the long-video template: 64-frame clips (5 windows) against a 64-frame simulation, and how visible the joins between windows are")
   .option("--upscaler <name|dir>", "with --upscale: upscaler pack, a folder under models/ or a path (default: physics-tiny-upscaler)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
   .option("--cfg <x>", "classifier-free guidance scale (default: the workflow's)")
@@ -112,6 +115,8 @@ const program = new Command()
     let result: Record<string, unknown>;
     if (o.autoencoder) {
       result = await autoencoderEval(items, o.out, o.pack);
+    } else if (o.long) {
+      result = await longVideoEval(engine, items, sampling, o.out);
     } else if (o.interpolate) {
       result = await interpolationEval(items, o.out);
     } else if (o.i2v) {
