@@ -24,6 +24,7 @@ export default defineNode({
   run: async (ctx, { video_1, video_2, video_3, video_4, transition, crossfade_frames, fit }) => {
     const shots = shotsOf([["video_1", video_1], ["video_2", video_2], ["video_3", video_3], ["video_4", video_4]]);
     const out = await concatenate(shots, { transition, crossfade: crossfade_frames, fit, signal: ctx.signal });
+    ctx.preview({ frames: out.rgb.subarray(0, out.frames * out.width * out.height * 3), width: out.width, height: out.height, frameCount: out.frames });
     return { outputs: { FRAMES: out }, ui: { shots: [shots.length], frames: [out.frames] } };
   },
 });

@@ -22,6 +22,7 @@ export default defineNode({
   outputs: { FRAMES },
   run: async (ctx, { frames, multiplier, method }) => {
     const out = await interpolateFrames(frames, multiplier, method, { signal: ctx.signal, onClip: (done, total) => ctx.progress(done, total) });
+    ctx.preview({ frames: out.rgb.subarray(0, out.frames * out.width * out.height * 3), width: out.width, height: out.height, frameCount: out.frames });
     return { outputs: { FRAMES: out }, ui: { fps: [out.fps], frames: [out.frames] } };
   },
 });
