@@ -25,12 +25,16 @@ def build(vocab, depth, known=False):
     return TextEncoder(vocab), DiT(depth=depth, known=known)
 
 
-def known_mask(rng, b, frames, share):
+def known_mask(rng, b, frames, share, later=None):
     """Which latent frames are given, per clip: none on 1 − share of the clips; otherwise the first
     frame (image-to-video), the first K (continuation, K in 2..12) or the first and the last
-    (in-betweening)."""
+    (in-betweening). A clip from later in a simulation (later[i]) always gets its first K: the prompt
+    describes how the scene began, so only its given frames say where the scene is now."""
     m = torch.zeros(b, frames)
     for i in range(b):
+        if later is not None and later[i]:
+            m[i, : rng.integers(1, 13)] = 1
+            continue
         if rng.random() >= share:
             continue
         r = rng.random()
@@ -121,6 +125,8 @@ class Batches:
         # Only the clips that were encoded (the first N of the split) are used.
         self.ids = np.array([tokenizer.encode(p) for p in self.split.prompts[: self.latents.shape[0]]], dtype=np.int64)
         self.counts = np.array([m["description"]["count"] for m in self.split.meta[: self.latents.shape[0]]])
+        # Clips that start later in a longer simulation (`npm run dataset -- --later`): always continued.
+        self.later = np.array([m.get("offset", 0) > 0 for m in self.split.meta[: self.latents.shape[0]]])
 
     def draw(self, rng, size, count_weights):
         """Clip indices for one batch; count_weights[k] weighs clips with k+1 objects (all equal: uniform)."""
@@ -204,7 +210,7 @@ def train(args, rank=0):
         noise = torch.randn_like(x0)
         tt = t.view(-1, 1, 1, 1, 1)
         xt = (1 - tt) * x0 + tt * noise
-        km = known_mask(rng, b, x0.shape[2], args.known)
+        km = known_mask(rng, b, x0.shape[2], args.known, data.later[idx] if known else None)
         given = km.view(b, 1, -1, 1, 1)
         xt = given * x0 + (1 - given) * xt  # given frames are clean; the loss is on the others
         v = dit(xt, t, te(ids), sim, flag, x0, km) if known else dit(xt, t, te(ids), sim, flag)
