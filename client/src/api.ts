@@ -83,6 +83,8 @@ export const api = {
     form.append("type", "input");
     return call<{ name: string; subfolder: string; type: string }>("upload/image", { method: "POST", body: form });
   },
+  /** The input folder's images or videos, sorted: Load Image's and Load Video's file list. */
+  inputFiles: (kind: "image" | "video") => call<{ files: string[] }>(`files/input?kind=${kind}`),
   /** Our document → ComfyUI's UI format. */
   toComfyUi: (workflow: unknown) => call<unknown>("workflow/comfyui", json("POST", workflow)),
   patch: (promptId: string, node: string | undefined, values: Record<string, number>) =>

@@ -1,6 +1,7 @@
-// Files in the output / input / temp folders: GET /view and POST /upload/image, never outside them.
+// Files in the output / input / temp folders: GET /view, GET /files/input and POST /upload/image,
+// never outside them.
 import { existsSync } from "node:fs";
-import { mkdir, realpath, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, realpath, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import express, { Router, type Request } from "express";
 import { z } from "zod";
@@ -8,6 +9,15 @@ import { checkFileName, resolveInside, UnsafePathError } from "../security.ts";
 import { HttpError, parseQuery, type ServerContext } from "./common.ts";
 
 const folderType = z.enum(["output", "input", "temp"]);
+/** What Load Image and Load Video read, by extension (lower case, no dot). */
+export const MEDIA_EXTENSIONS = {
+  image: ["png", "jpg", "jpeg", "webp", "gif", "tif", "tiff", "avif"],
+  video: ["mp4", "webm", "mov", "mkv", "avi", "m4v", "gif", "webp"],
+} as const;
+const inputFilesQuery = z.looseObject({ kind: z.enum(["image", "video"]).optional() });
+/** At most this many names are listed (the editor's file list, not a file browser). */
+const MAX_LISTED = 1000;
+
 const viewQuery = z.looseObject({
   filename: z.string().min(1, "filename is required"),
   subfolder: z.string().default(""),
@@ -67,6 +77,21 @@ export function fileRoutes(ctx: ServerContext): Router {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Content-Disposition", `inline; filename="${path.basename(file).replace(/["\\\r\n]/g, "_")}"`);
     res.sendFile(file, { dotfiles: "allow" });
+  });
+
+  // The input folder's files (subfolders as "sub/name"), sorted, optionally only images or videos:
+  // the file list of Load Image and Load Video in the editor.
+  r.get("/files/input", async (req, res) => {
+    const { kind } = parseQuery(inputFilesQuery, req);
+    const allowed: readonly string[] | undefined = kind ? MEDIA_EXTENSIONS[kind] : undefined;
+    const entries = await readdir(roots.input, { recursive: true, withFileTypes: true }).catch(() => []);
+    const files = entries
+      .filter((e) => e.isFile() && !e.name.startsWith("."))
+      .map((e) => path.relative(roots.input, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+      .filter((name) => !allowed || allowed.includes(path.extname(name).slice(1).toLowerCase()))
+      .sort((a, b) => a.localeCompare(b))
+      .slice(0, MAX_LISTED);
+    res.json({ files });
   });
 
   r.post("/upload/image", multipart(ctx.maxUploadBytes), async (req, res) => {

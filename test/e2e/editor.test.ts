@@ -306,6 +306,8 @@ describe("the editor", () => {
     await page.locator(`${node("1")} input[type="file"]`).setInputFiles({ name: "ball.png", mimeType: "image/png", buffer: png });
     await expect.poll(() => page.locator(`${node("1")} input[name="image"]`).inputValue(), { timeout: 10_000 }).toBe("ball.png");
     await page.waitForFunction((sel) => ((document.querySelector(sel) as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, `${node("1")} img.upload-preview`, { timeout: 10_000 });
+    // The input folder's images are offered as the name's suggestions.
+    await expect.poll(() => page.locator(`${node("1")} datalist option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), { timeout: 10_000 }).toContain("ball.png");
     expect(pageErrors).toEqual([]);
   });
 });

@@ -180,6 +180,12 @@ describe("paths", () => {
     }
     expect(existsSync(path.join(srv.dir, "evil.png"))).toBe(false);
     expect(existsSync(path.join(srv.paths.input, "ok.png"))).toBe(false);
+    // The editor's file list: what was uploaded, by kind, and nothing from outside the input folder.
+    writeFileSync(path.join(srv.paths.input, "clip.MP4"), "mp4-ish");
+    expect((await api(srv.url, "/api/files/input?kind=image")).json).toEqual({ files: ["clips/frame.png", "frame (1).png", "frame.png"] });
+    expect((await api(srv.url, "/api/files/input?kind=video")).json).toEqual({ files: ["clip.MP4"] });
+    expect((await api(srv.url, "/api/files/input")).json.files).toHaveLength(4);
+    expect((await api(srv.url, "/api/files/input?kind=text")).status).toBe(400);
   });
 
   it("the workflow library refuses names that leave it", async () => {

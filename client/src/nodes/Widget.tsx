@@ -109,15 +109,25 @@ function NumberWidget({ nodeId, param, value, linked }: Props) {
   );
 }
 
-/** A file in the input folder: its name, an upload button, and the picture or clip itself. */
+/** A file in the input folder: its name (typed, or picked from the folder's files), an upload button, and the picture or clip itself. */
 function UploadWidget({ nodeId, param, value, linked }: Props) {
   const input = useRef<HTMLInputElement>(null);
+  const [files, setFiles] = useState<string[]>([]);
   const name = String(value ?? "");
+  const kind = param.upload === "video" ? "video" : "image";
+  const listId = `input-files-${nodeId}-${param.name}`;
+  const refresh = () => {
+    api.inputFiles(kind).then(
+      (r) => setFiles(r.files),
+      () => setFiles([]),
+    );
+  };
   const upload = async (file: File | undefined) => {
     if (!file) return;
     try {
       const r = await api.upload(file);
       setParam(nodeId, param.name, r.subfolder ? `${r.subfolder}/${r.name}` : r.name);
+      refresh();
     } catch (err) {
       useStudio.getState().toast("error", `Upload of ${file.name} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -126,7 +136,12 @@ function UploadWidget({ nodeId, param, value, linked }: Props) {
   return (
     <>
       <span className="widget-label">{param.name}</span>
-      <input className="nodrag" type="text" name={param.name} value={name} disabled={linked} onChange={(e) => setParam(nodeId, param.name, e.target.value)} />
+      <input className="nodrag" type="text" name={param.name} value={name} list={listId} disabled={linked} onFocus={refresh} onChange={(e) => setParam(nodeId, param.name, e.target.value)} />
+      <datalist id={listId} data-testid={`files-${param.name}`}>
+        {files.map((f) => (
+          <option key={f} value={f} />
+        ))}
+      </datalist>
       <button className="nodrag" data-testid={`upload-${param.name}`} disabled={linked} onClick={() => input.current?.click()} title="Upload a file into the input folder">
         Upload…
       </button>
