@@ -17,7 +17,7 @@ import { createEngine, loadWorkflow, type Engine, type Workflow } from "../core/
 import { compact } from "../core/node/catalogue.ts";
 import { createServices } from "../server/services.ts";
 import { generate, type Sampling } from "./eval/graph.ts";
-import { contactSheet, countSplit, formatCountSplit, summarize, table, type SheetRow, type Summary } from "./eval/report.ts";
+import { contactSheet, countSplit, formatCountSplit, formatMedians, medians, misses, summarize, table, worst, worstTable, type SheetRow, type Summary } from "./eval/report.ts";
 import { autoencoderEval } from "./eval/autoencoder.ts";
 import { physicsEval } from "./eval/physics.ts";
 import { upscaleEval } from "./eval/upscale.ts";
@@ -70,16 +70,17 @@ async function textEval(engine: Engine, items: HeldOut[], sampling: Sampling, ou
   const bar = new SingleBar({ format: "eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
   bar.start(items.length, 0);
   const metrics: ClipMetrics[] = [];
-  const sheet: SheetRow[] = [];
+  const clips: SheetRow[] = [];
   for (const [i, it] of items.entries()) {
     const { frames } = await generate(engine, template, { prompt: it.prompt, seed: 100 + i, ...sampling });
     const trace = await simulate(it.scene, { frames: frames.frames, fps: frames.fps });
     metrics.push(measureClip(frames, it.scene, trace));
-    if (sheet.length < 16) sheet.push({ prompt: it.prompt, ...frames });
+    clips.push({ prompt: it.prompt, ...frames });
     bar.increment();
   }
   bar.stop();
-  await contactSheet(sheet, join(out, "samples.png"));
+  await contactSheet(clips.slice(0, 16), join(out, "samples.png"));
+  await contactSheet(worst(metrics).map((i) => ({ ...clips[i]!, prompt: `${i + 1}. ${clips[i]!.prompt} (wrong: ${misses(metrics[i]!).join(", ") || "none"})` })), join(out, "worst.png"));
   return { summary: summarize(metrics), metrics };
 }
 
@@ -131,8 +132,9 @@ const program = new Command()
       const { summary, metrics } = await textEval(engine, items, sampling, o.out);
       const byObjects = countSplit(metrics, items.map((it) => it.scene.objects.length));
       const byBackground = countSplit(metrics, items.map((it) => it.scene.background));
-      console.log(`\n${table({ "held-out": summary })}\n\n${formatCountSplit("objects", byObjects)}\n${formatCountSplit("background", byBackground)}\ncontact sheet: ${join(o.out, "samples.png")}`);
-      result = { ...summary, count_by_objects: byObjects, count_by_background: byBackground, per_prompt: metrics.map((m, i) => ({ prompt: items[i]!.prompt, ...m, track: undefined })) };
+      const med = medians(metrics);
+      console.log(`\n${table({ "held-out": summary })}\n${formatMedians("held-out", med)}\n\n${formatCountSplit("objects", byObjects)}\n${formatCountSplit("background", byBackground)}\n\nworst ten:\n${worstTable(metrics, items.map((it) => it.prompt))}\ncontact sheets: ${join(o.out, "samples.png")}, ${join(o.out, "worst.png")}`);
+      result = { ...summary, median: med, count_by_objects: byObjects, count_by_background: byBackground, per_prompt: metrics.map((m, i) => ({ prompt: items[i]!.prompt, ...m, track: undefined })) };
     }
     if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ClipMetrics } from "../../nodes/physics/measure.ts";
-import { countSplit, formatCountSplit } from "../../training/eval/report.ts";
+import { countSplit, formatCountSplit, medians, worst, worstTable } from "../../training/eval/report.ts";
 
 const clip = (ok: boolean) => ({ count_ok: ok }) as ClipMetrics;
 
@@ -22,5 +22,21 @@ describe("the eval's count split", () => {
       { group: "sunset", right: 1, of: 3, acc: 1 / 3 },
     ]);
     expect(formatCountSplit("background", split)).toBe("count by background: night: 1/1 (1.00), sunset: 1/3 (0.33)");
+  });
+});
+
+describe("the eval's medians and worst prompts", () => {
+  const m = (wrong: number, traj: number, accel?: number) =>
+    ({ color_ok: wrong < 1, count_ok: wrong < 2, direction_ok: true, background_ok: true, permanence_ok: true, trajectory_err_px: traj, accel_err_rel: accel, penetration_px: 0 }) as ClipMetrics;
+  const ms = [m(0, 1, 0.1), m(2, 0.5), m(0, 9, 0.3), m(1, 2, 0.2)];
+
+  it("takes medians of the continuous metrics, over the clips that have them", () => {
+    expect(medians(ms)).toEqual({ trajectory_err_px: 1.5, accel_err_rel: 0.2, penetration_px: 0, bounce_ratio: null });
+  });
+
+  it("ranks by attributes wrong, then trajectory; or by trajectory alone", () => {
+    expect(worst(ms, 3)).toEqual([1, 3, 2]);
+    expect(worst(ms, 2, "trajectory")).toEqual([2, 3]);
+    expect(worstTable(ms, ["a", "b", "c", "d"], 1)).toBe("| # | prompt | wrong | trajectory px |\n|---|---|---|---|\n| 2 | b | color, count | 0.5 |");
   });
 });

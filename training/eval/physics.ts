@@ -8,7 +8,7 @@ import type { Engine } from "../../core/engine/index.ts";
 import type { HeldOut } from "../eval.ts";
 import { loadTemplate } from "../eval.ts";
 import { generate, type Sampling } from "./graph.ts";
-import { summarize, table } from "./report.ts";
+import { contactSheet, formatMedians, medians, misses, summarize, table, worst, worstTable, type SheetRow } from "./report.ts";
 
 type Track = ({ x: number; y: number } | undefined)[];
 
@@ -42,6 +42,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   const guidance = { ...physics.nodes.find((n) => n.type === "t2v.PhysicsGuidance")?.params, ...overrides };
   const unguided: ClipMetrics[] = [], guided: ClipMetrics[] = [], moon: ClipMetrics[] = [], moonUnguided: ClipMetrics[] = [];
   const cases: { truth: Track; unguided: Track; guided: Track }[] = [];
+  const guidedClips: SheetRow[] = [];
   const bar = new SingleBar({ format: "physics eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
   bar.start(items.length, 0);
   for (const [i, it] of items.entries()) {
@@ -50,6 +51,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
     const truth = g.trace!;
     const mu = measureClip(u.frames, truth.scene, truth.trace), mg = measureClip(g.frames, truth.scene, truth.trace);
     unguided.push(mu); guided.push(mg);
+    guidedClips.push({ prompt: it.prompt, ...g.frames });
     if (cases.length < 6 && mg.accel_err_rel !== undefined) cases.push({ truth: truthTrack(truth.scene, truth.trace, g.frames.width), unguided: mu.track, guided: mg.track });
     if (mg.accel_err_rel !== undefined) {
       // Same scene on the Moon: the model only ever saw Earth's gravity.
@@ -61,14 +63,22 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   }
   bar.stop();
   await plotTracks(cases, join(out, "trajectories.png"));
+  const worstGuided = worst(guided, 10, "trajectory");
+  await contactSheet(worstGuided.map((i) => ({ ...guidedClips[i]!, prompt: `${i + 1}. ${guidedClips[i]!.prompt} (guided trajectory ${guided[i]!.trajectory_err_px.toFixed(1)} px, unguided ${unguided[i]!.trajectory_err_px.toFixed(1)} px)` })), join(out, "worst-guided.png"));
   const su = summarize(unguided), sg = summarize(guided);
+  const mu = medians(unguided), mg = medians(guided);
   const gm = summarize(moon), gmu = summarize(moonUnguided);
   console.log(`\nguidance: ${JSON.stringify(guidance)}`);
-  console.log(`\n${table({ unguided: su, guided: sg, "moon, guided": gm, "moon, unguided": gmu })}\n\ntrajectories: ${join(out, "trajectories.png")} (white simulated, red unguided, green guided)`);
+  console.log(`\n${table({ unguided: su, guided: sg, "moon, guided": gm, "moon, unguided": gmu })}\n${formatMedians("unguided", mu)}\n${formatMedians("guided", mg)}`);
+  console.log(`\nworst ten guided (by trajectory error):\n${worstTable(guided, items.map((it) => it.prompt), 10, "trajectory")}`);
+  console.log(`\ntrajectories: ${join(out, "trajectories.png")} (white simulated, red unguided, green guided); worst guided clips: ${join(out, "worst-guided.png")}`);
+  const row = (m: ClipMetrics) => ({ ...m, track: undefined, wrong: misses(m) });
   return {
     guidance,
     unguided: su,
     guided: sg,
+    median: { unguided: mu, guided: mg },
+    per_prompt: items.map((it, i) => ({ prompt: it.prompt, seed: 100 + i, scene_seed: it.seed, unguided: row(unguided[i]!), guided: row(guided[i]!) })),
     gravity_override: { gravity: "moon (1.62 m/s²)", prompts: moon.length, accel_err_rel: gm.accel_err_rel, unguided_accel_err_rel: gmu.accel_err_rel },
   };
 }

@@ -35,6 +35,47 @@ export function summarize(ms: ClipMetrics[]): Summary {
   };
 }
 
+/** The continuous metrics' medians (the means hide a few clips far off). */
+export interface Medians { trajectory_err_px: number | null; accel_err_rel: number | null; penetration_px: number | null; bounce_ratio: number | null }
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b), mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function medians(ms: ClipMetrics[]): Medians {
+  const of = (k: keyof Medians) => median(ms.map((m) => m[k]).filter((v): v is number => v !== undefined));
+  return { trajectory_err_px: of("trajectory_err_px"), accel_err_rel: of("accel_err_rel"), penetration_px: of("penetration_px"), bounce_ratio: of("bounce_ratio") };
+}
+
+const ATTRIBUTES = ["color_ok", "count_ok", "direction_ok", "background_ok", "permanence_ok"] as const;
+
+/** The attributes a clip got wrong, by name without "_ok". */
+export const misses = (m: ClipMetrics): string[] => ATTRIBUTES.filter((k) => !m[k]).map((k) => k.replace(/_ok$/, ""));
+
+/**
+ * Indices of the `n` worst clips: by default most attributes wrong first, then the largest trajectory
+ * error; by "trajectory", the largest trajectory error alone (what physics guidance is for).
+ */
+export function worst(ms: ClipMetrics[], n = 10, by: "misses" | "trajectory" = "misses"): number[] {
+  return ms
+    .map((m, i) => ({ i, wrong: by === "misses" ? misses(m).length : 0, traj: m.trajectory_err_px }))
+    .sort((a, b) => b.wrong - a.wrong || b.traj - a.traj || a.i - b.i)
+    .slice(0, n)
+    .map((w) => w.i);
+}
+
+/** The worst clips as a printed table, their prompts named. */
+export function worstTable(ms: ClipMetrics[], prompts: string[], n = 10, by: "misses" | "trajectory" = "misses"): string {
+  const lines = ["| # | prompt | wrong | trajectory px |", "|---|---|---|---|"];
+  for (const i of worst(ms, n, by)) lines.push(`| ${i + 1} | ${prompts[i]} | ${misses(ms[i]!).join(", ") || "—"} | ${ms[i]!.trajectory_err_px.toFixed(1)} |`);
+  return lines.join("\n");
+}
+
+export const formatMedians = (label: string, m: Medians) =>
+  `${label} medians: trajectory ${m.trajectory_err_px?.toFixed(2) ?? "—"} px, accel err ${m.accel_err_rel?.toFixed(3) ?? "—"}, penetration ${m.penetration_px?.toFixed(2) ?? "—"} px, bounce ${m.bounce_ratio?.toFixed(3) ?? "—"}`;
+
 export interface CountSplit<K extends string | number = number> { group: K; right: number; of: number; acc: number }
 
 /**
