@@ -11,7 +11,7 @@ import { sampleClip } from "./sample-clip.ts";
 import { latentShape, windowFrames } from "./shape.ts";
 
 /** Latent frames each window of a long clip takes over from the one before (half a second at 8 fps). */
-const OVERLAP = 4;
+export const OVERLAP = 4;
 
 export default defineNode({
   type: "t2v.Sampler",

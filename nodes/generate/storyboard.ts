@@ -25,16 +25,14 @@ export default defineNode({
     if (prompts.length === 0) throw new Error("shots: write one prompt per line");
     if (prompts.length > MAX_SHOTS) throw new Error(`shots: ${prompts.length} lines; a storyboard takes at most ${MAX_SHOTS} shots (chain Concatenate Videos for more)`);
     const pack = clip.pack;
-    const rows: Float32Array[] = [];
-    const unknown = new Set<string>();
-    for (const [i, prompt] of prompts.entries()) {
-      const t = pack.tokenize(prompt);
-      for (const w of t.unknown) unknown.add(w);
-      rows.push(await pack.encodeText(t.ids, 1));
-      ctx.progress(i + 1, prompts.length);
-    }
-    const features = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
-    rows.forEach((r, i) => features.set(r, i * r.length));
+    // Every shot's tokens as one batch: one text-encoder call gives a row of features per shot.
+    const tokens = prompts.map((prompt) => pack.tokenize(prompt));
+    const length = tokens[0]!.ids.length;
+    const ids = new BigInt64Array(prompts.length * length);
+    tokens.forEach((t, i) => ids.set(t.ids, i * length));
+    const unknown = new Set(tokens.flatMap((t) => t.unknown));
+    const features = await pack.encodeText(ids, prompts.length);
+    ctx.progress(1, 1);
     const conditioning: Conditioning = { pack: pack.name, prompt: prompts.join("\n"), features, unknown: [...unknown], shots: prompts };
     const latent: Latent = { ...packFrameSize(pack.manifest), frames, fps, batch: prompts.length, seed };
     const notes = unknown.size ? [`not in the model's vocabulary: ${[...unknown].join(", ")}`] : [];

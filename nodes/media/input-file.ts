@@ -5,6 +5,8 @@ import { p } from "../../core/node/definition.ts";
 
 export const FITS = ["crop", "pad", "stretch"] as const;
 export type Fit = (typeof FITS)[number];
+/** Each fit as sharp's resize calls it. */
+export const SHARP_FIT = { crop: "cover", pad: "contain", stretch: "fill" } as const;
 
 /** Size and fit params shared by Load Image and Load Video (defaults: the bundled pack's 64 × 64). */
 export const sizeParams = {

@@ -1,12 +1,11 @@
 import sharp from "sharp";
 import { FRAMES } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
-import { fileFingerprint, inputFile, sizeParams } from "./input-file.ts";
+import { fileFingerprint, inputFile, SHARP_FIT, sizeParams } from "./input-file.ts";
 import "../model/values.ts";
 
 /** Larger images are refused before decoding (a 20,000 × 20,000 PNG would need 1.2 GB). */
 export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
-const SHARP_FIT = { crop: "cover", pad: "contain", stretch: "fill" } as const;
 
 export default defineNode({
   type: "t2v.LoadImage",

@@ -1,11 +1,10 @@
 // Shots joined end to end in time: every clip of each input's batch in order, with cuts or crossfades.
-import sharp from "sharp";
 import type { Frames } from "../../core/node/definition.ts";
 import type { Fit } from "../media/input-file.ts";
+import { resizeFrame } from "./upscale-frames.ts";
 
 export const TRANSITIONS = ["cut", "crossfade"] as const;
 export type Transition = (typeof TRANSITIONS)[number];
-const SHARP_FIT = { crop: "cover", pad: "contain", stretch: "fill" } as const;
 
 export interface Shot { name: string; frames: Frames; clip: number }
 
@@ -24,12 +23,7 @@ async function shotFrames(s: Shot, width: number, height: number, fit: Fit, sign
   const out = new Uint8Array(f.frames * size);
   for (let i = 0; i < f.frames; i++) {
     signal?.throwIfAborted();
-    const data = await sharp(src.subarray(i * inSize, (i + 1) * inSize), { raw: { width: f.width, height: f.height, channels: 3 } })
-      .resize(width, height, { fit: SHARP_FIT[fit], background: "#000000", kernel: "lanczos3" })
-      .removeAlpha()
-      .raw()
-      .toBuffer();
-    out.set(data, i * size);
+    out.set(await resizeFrame(src.subarray(i * inSize, (i + 1) * inSize), f, { width, height }, { kernel: "lanczos3", fit }), i * size);
   }
   return out;
 }

@@ -1,11 +1,11 @@
 import sharp from "sharp";
 import { FRAMES } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
+import { SHARP_FIT, type Fit } from "../media/input-file.ts";
 import "../model/values.ts";
 
 export const MAX_SIDE = 4096;
 const KERNELS = { nearest: "nearest", bilinear: "linear", lanczos3: "lanczos3" } as const;
-const FITS = { stretch: "fill", crop: "cover", pad: "contain" } as const;
 
 /** Output size for a factor, or the asked size; throws naming the field when it is out of range. */
 export function targetSize(
@@ -17,6 +17,24 @@ export function targetSize(
   const field = o.by === "factor" ? "factor" : size.width > MAX_SIDE ? "width" : "height";
   if (size.width > MAX_SIDE || size.height > MAX_SIDE) throw new Error(`${field}: ${size.width}×${size.height} is larger than ${MAX_SIDE} px a side`);
   return size;
+}
+
+/** One RGB frame resized by sharp (black where `pad` leaves room). */
+export async function resizeFrame(
+  src: Uint8Array,
+  from: { width: number; height: number },
+  to: { width: number; height: number },
+  o: { kernel: keyof typeof KERNELS; fit: Fit },
+): Promise<Uint8Array> {
+  const { data, info } = await sharp(src, { raw: { width: from.width, height: from.height, channels: 3 } })
+    .resize(to.width, to.height, { kernel: KERNELS[o.kernel], fit: SHARP_FIT[o.fit], background: { r: 0, g: 0, b: 0 } })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== to.width || info.height !== to.height || info.channels !== 3) {
+    throw new Error(`sharp returned ${info.width}×${info.height}×${info.channels}, expected ${to.width}×${to.height}×3`);
+  }
+  return data;
 }
 
 export default defineNode({
@@ -43,16 +61,7 @@ export default defineNode({
     const rgb = new Uint8Array(count * outSize);
     for (let i = 0; i < count; i++) {
       ctx.signal.throwIfAborted();
-      const src = frames.rgb.subarray(i * inSize, (i + 1) * inSize);
-      const { data, info } = await sharp(src, { raw: { width: frames.width, height: frames.height, channels: 3 } })
-        .resize(out.width, out.height, { kernel: KERNELS[method], fit: FITS[fit], background: { r: 0, g: 0, b: 0 } })
-        .removeAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      if (info.width !== out.width || info.height !== out.height || info.channels !== 3) {
-        throw new Error(`sharp returned ${info.width}×${info.height}×${info.channels}, expected ${out.width}×${out.height}×3`);
-      }
-      rgb.set(data, i * outSize);
+      rgb.set(await resizeFrame(frames.rgb.subarray(i * inSize, (i + 1) * inSize), frames, out, { kernel: method, fit }), i * outSize);
       ctx.progress(i + 1, count);
     }
     return { outputs: { FRAMES: { ...frames, rgb, width: out.width, height: out.height } } };

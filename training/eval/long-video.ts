@@ -5,6 +5,7 @@
 import { Presets, SingleBar } from "cli-progress";
 import { join } from "node:path";
 import type { Engine } from "../../core/engine/index.ts";
+import { OVERLAP } from "../../nodes/generate/sampler.ts";
 import { planWindows } from "../../nodes/generate/windows.ts";
 import { renderScene } from "../../nodes/physics/clip.ts";
 import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
@@ -13,7 +14,7 @@ import { loadTemplate } from "../eval.ts";
 import { generate, type Sampling } from "./graph.ts";
 import { contactSheet, summarize, table, type SheetRow } from "./report.ts";
 
-const FRAMES = 64, WINDOW = 16, OVERLAP = 4;
+const FRAMES = 64, WINDOW = 16;
 
 /** Mean absolute change between frames t − 1 and t, per value. */
 function change(rgb: Uint8Array, size: number, t: number): number {
