@@ -22,7 +22,10 @@ import { provenanceRoutes } from "./http/provenance.ts";
 import { queueRoutes } from "./http/queue.ts";
 import { workflowRoutes } from "./http/workflows.ts";
 import { openJobStore, type JobStore } from "./queue/store.ts";
-import { createWorker, type Worker } from "./queue/worker.ts";
+import { createRedisRunner } from "./queue/redis-runner.ts";
+import { queueUrlSchema, showUrl } from "./queue/redis-link.ts";
+import type { JobRunner } from "./queue/runner.ts";
+import { createWorker } from "./queue/worker.ts";
 import { checkExposure, checkSite, checkToken, TOKEN_COOKIE, type AccessPolicy } from "./security.ts";
 import { createServices, modelDirsFrom, type ServiceOptions } from "./services.ts";
 import { createHub, type Hub } from "./ws/hub.ts";
@@ -67,6 +70,8 @@ export interface AppOptions {
   readProvenance?: ProvenanceReader;
   /** Start without taking jobs (call app.worker.start()). */
   paused?: boolean;
+  /** redis://… or rediss://…: jobs go on a BullMQ queue for `t2v worker`s (server/queue/redis-runner.ts). */
+  queue?: string;
 }
 
 export interface App {
@@ -74,7 +79,8 @@ export interface App {
   url: string;
   engine: Engine;
   queue: JobStore;
-  worker: Worker;
+  /** The embedded queue's job loop, or the Redis queue's relay. */
+  worker: JobRunner;
   hub: Hub;
   previews: PreviewEncoder;
   /** The custom node packs found, loaded or skipped (GET /api/custom_nodes). */
@@ -133,34 +139,44 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
   const dataDir = path.resolve(opts.dataDir ?? "data");
   const maxUploadBytes = opts.maxUploadBytes ?? 100 * 1024 * 1024;
 
-  const store = openJobStore({ dataDir, historyMax: opts.historyMax });
+  const queueUrl = opts.queue === undefined ? undefined : queueUrlSchema.safeParse(opts.queue);
+  if (queueUrl && !queueUrl.success) throw new Error(`--queue: ${queueUrl.error.issues[0]?.message ?? "not a Redis URL"}`);
+  // With Redis, BullMQ hands a job whose worker died to another: no re-queue at start-up here.
+  const store = openJobStore({ dataDir, historyMax: opts.historyMax, recover: queueUrl === undefined });
   if (store.recovered.requeued.length + store.recovered.failed.length > 0) logger.warn(store.recovered, "jobs left running by the last process");
   const engine = createEngine({ registry, services, logger });
   const hub = createHub({
     logger,
     keepaliveMs: opts.keepaliveMs,
-    status: () => worker.status(),
+    status: () => runner.status(),
     serverFeatures: () => serverFeatures(maxUploadBytes),
     onMessage(client, m) {
       if (m.type === "patch") {
-        if (!engine.patchJob(m.data.prompt_id, m.data.node, m.data.values)) {
+        if (!runner.patch(m.data.prompt_id, m.data.node, m.data.values)) {
           hub.sendTo(client, { type: "protocol_error", data: { message: `data.prompt_id: job ${m.data.prompt_id} is not running`, in_reply_to: "patch" } });
         }
         return;
       }
-      const running = worker.current();
-      if (running && (m.data.prompt_id === undefined || m.data.prompt_id === running.id)) engine.interrupt(running.id);
+      const id: unknown = m.data.prompt_id;
+      runner.interrupt(typeof id === "string" ? id : undefined);
     },
   });
   const previews = createPreviewEncoder({ logger, deliver: (frames, sid) => hub.preview(frames, sid) });
-  const worker = createWorker({ store, engine, hub, previews, logger });
+  let runner: JobRunner;
+  try {
+    runner = queueUrl ? await createRedisRunner({ url: queueUrl.data, store, hub, services, logger }) : createWorker({ store, engine, hub, previews, logger });
+  } catch (err) {
+    hub.close();
+    store.close();
+    throw err;
+  }
 
   const ctx: ServerContext = {
     engine,
     registry,
     services,
     store,
-    worker,
+    runner,
     hub,
     logger,
     dataDir,
@@ -197,8 +213,7 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     policy,
     onOpen(client) {
       // A client reconnecting mid-job learns which node is running, as in ComfyUI.
-      const running = worker.current();
-      if (running?.node && running.clientId === client.sid) hub.sendTo(client, { type: "executing", data: { node: running.node, display_node: running.node, prompt_id: running.id } });
+      for (const running of runner.running()) if (running.node && running.clientId === client.sid) hub.sendTo(client, { type: "executing", data: { node: running.node, display_node: running.node, prompt_id: running.id } });
     },
   });
   try {
@@ -207,13 +222,14 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
       server.listen(opts.port ?? 8188, policy.host, () => resolve());
     });
   } catch (err) {
+    await runner.stop();
     hub.close();
     store.close();
     throw err;
   }
   const addr = server.address() as AddressInfo;
   const shownHost = policy.host === "0.0.0.0" || policy.host === "::" ? "127.0.0.1" : policy.host.includes(":") ? `[${policy.host}]` : policy.host;
-  if (!opts.paused) worker.start();
+  if (!opts.paused) runner.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -221,14 +237,14 @@ export async function createApp(opts: AppOptions = {}): Promise<App> {
     url: `http://${shownHost}:${addr.port}`,
     engine,
     queue: store,
-    worker,
+    worker: runner,
     hub,
     previews,
     customNodes,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await worker.stop();
+        await runner.stop();
         hub.close();
         wss.close();
         server.closeAllConnections();
@@ -250,6 +266,7 @@ export async function startServer(opts: ServeOptions): Promise<App> {
   process.stdout.write(`t2v studio: ${app.url}/${opts.token ? `?token=${encodeURIComponent(opts.token)}` : ""}\n`);
   if (opts.listen) process.stdout.write(`listening on ${opts.host}:${new URL(app.url).port} for other machines (token required)\n`);
   if (pending > 0) process.stdout.write(`${pending} job(s) in the queue from before\n`);
+  if (opts.queue) process.stdout.write(`jobs go to the Redis queue ${showUrl(new URL(opts.queue))}; start workers with: t2v worker --queue <the same URL>\n`);
   for (const dir of modelDirs) if (!existsSync(dir)) process.stdout.write(`models folder ${path.resolve(dir)} does not exist (yet); packs copied there later are found\n`);
   const skipped = app.customNodes.filter((p) => p.status === "failed");
   if (app.customNodes.length > 0) process.stdout.write(`custom node packs: ${app.customNodes.length - skipped.length} loaded, ${skipped.length} skipped${skipped.length ? ` (${skipped.map((p) => p.name).join(", ")}; see /api/custom_nodes)` : ""}\n`);

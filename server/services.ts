@@ -4,6 +4,7 @@ import path from "node:path";
 import { SHIPPED_MODELS } from "../nodes/model/roots.ts";
 import { createModelCache } from "../nodes/model/runtime.ts";
 import type { Services } from "../core/node/definition.ts";
+import type { Provider } from "../nodes/model/pack.ts";
 
 export interface ServiceOptions {
   /** Where output nodes write; default ./output. */
@@ -12,6 +13,8 @@ export interface ServiceOptions {
   inputDir?: string;
   /** Extra folders of model packs, searched after the shipped models/. */
   modelDirs?: string[];
+  /** Run every model on this provider whatever nodes ask (a worker machine's `--device`). */
+  device?: Provider;
 }
 
 /** `--models` folders, then those in T2V_MODEL_DIRS (separated by the platform's path delimiter, ":" or ";"). */
@@ -27,7 +30,7 @@ export function createServices(o: ServiceOptions = {}): Services {
       input: path.resolve(o.inputDir ?? "input"),
     },
     // nodes/model/values.ts: packs are opened lazily, on first use by a node.
-    models: createModelCache(),
+    models: createModelCache({ device: o.device }),
     modelRoots: [SHIPPED_MODELS, ...(o.modelDirs ?? []).map((d) => path.resolve(d))],
   };
 }

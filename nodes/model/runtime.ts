@@ -125,13 +125,19 @@ function sharedOpener<T extends { release(): Promise<void> }>(open: (dir: string
   };
 }
 
-/** Packs (and upscaler packs) opened once and shared across jobs, keyed by folder and device; `free` releases them all. */
-export function createModelCache() {
+/**
+ * Packs (and upscaler packs) opened once and shared across jobs, keyed by folder and device; `free`
+ * releases them all. `device` (a worker machine's `--device`) overrides what each node asks for,
+ * falling back to CPU when it cannot be had.
+ */
+export function createModelCache(o: { device?: Provider } = {}) {
   const packs = sharedOpener(openPack);
   const upscalers = sharedOpener(openUpscaler);
+  const pick = <T>(get: (dir: string, provider: Provider, fallback: boolean) => Promise<T>) =>
+    o.device === undefined ? get : (dir: string) => get(dir, o.device!, true);
   return {
-    get: packs.get,
-    upscaler: upscalers.get,
+    get: pick(packs.get),
+    upscaler: pick(upscalers.get),
     loaded: () => [...packs.keys(), ...upscalers.keys()],
     async free(): Promise<void> {
       await packs.free();

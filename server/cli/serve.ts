@@ -1,6 +1,7 @@
 // `t2v serve`: parses and checks the options, then hands them to server/app.ts's startServer().
 import type { Command } from "commander";
 import { z } from "zod";
+import { queueUrlSchema } from "../queue/redis-link.ts";
 
 export const serveOptionsSchema = z.object({
   host: z.string().min(1).optional(),
@@ -19,6 +20,8 @@ export const serveOptionsSchema = z.object({
   models: z.array(z.string().min(1)).default([]),
   /** Custom node pack folders; none given: ./custom_nodes when it exists. */
   customNodes: z.array(z.string().min(1)).default([]),
+  /** redis://[:password@]host:port[/db] or rediss://…: jobs go to `t2v worker`s through BullMQ. */
+  queue: queueUrlSchema.transform((u) => u.href).optional(),
 });
 
 /** What startServer(opts) in server/app.ts receives: host is always resolved. */
@@ -45,6 +48,7 @@ export function register(program: Command): void {
     .option("--output-dir <dir>", "where output nodes write (default ./output)")
     .option("--input-dir <dir>", "uploads and files nodes read (default ./input)")
     .option("--models <dir>", "a folder of model packs, after the shipped models/ (repeatable; also T2V_MODEL_DIRS)", collect)
+    .option("--queue <url>", "put jobs on a Redis queue for `t2v worker`s: redis://[:password@]host:port[/db] or rediss:// (default: the embedded queue)")
     .option("--custom-nodes <dir>", "a folder of custom node packs (repeatable; default ./custom_nodes if it exists)", collect)
     .action(async (flags: unknown) => {
       const r = serveOptionsSchema.safeParse(flags);

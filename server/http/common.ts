@@ -6,7 +6,7 @@ import type { Engine, Registry } from "../../core/engine/index.ts";
 import type { NodePackReport } from "../../core/node/catalogue.ts";
 import { formatIssues } from "../../core/protocol.ts";
 import type { JobStore } from "../queue/store.ts";
-import type { Worker } from "../queue/worker.ts";
+import type { JobRunner } from "../queue/runner.ts";
 import { UnsafePathError } from "../security.ts";
 import type { Hub } from "../ws/hub.ts";
 
@@ -18,7 +18,7 @@ export interface ServerContext {
   registry: Registry;
   services: Services;
   store: JobStore;
-  worker: Worker;
+  runner: JobRunner;
   hub: Hub;
   logger: Logger;
   dataDir: string;

@@ -79,7 +79,20 @@ export function infoRoutes(ctx: ServerContext): Router {
           torch_vram_total: 0,
           torch_vram_free: 0,
         },
+        // With a Redis queue: each connected `t2v worker`, as ComfyUI lists its devices.
+        ...(await ctx.runner.workers()).map((w, i) => ({
+          name: `worker ${w.id} (${w.host})`,
+          type: w.provider,
+          index: i + 1,
+          worker: w.id,
+          host: w.host,
+          requested_device: w.device,
+          concurrency: w.concurrency,
+          running: w.running,
+          last_seen_ms: Date.now() - w.seenAt,
+        })),
       ],
+      queue: { kind: ctx.runner.kind },
       cuda: await cudaSupport(),
       engine: { running: ctx.engine.running(), cache: ctx.engine.cacheStats(), loaded_models: ctx.services.models.loaded() },
     });

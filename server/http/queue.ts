@@ -2,7 +2,6 @@
 import { Router } from "express";
 import { z } from "zod";
 import { prepareSubmission } from "../queue/submit.ts";
-import { queueItem } from "../queue/store.ts";
 import { HttpError, parseBody, parseQuery, type ServerContext } from "./common.ts";
 
 const idList = z.array(z.string()).max(10_000);
@@ -17,7 +16,7 @@ const freeBody = z.object({ unload_models: z.boolean().optional(), free_memory: 
 export const patchBody = z.object({ node: z.string().min(1).optional(), values: z.record(z.string(), z.number().finite()) });
 
 export function queueRoutes(ctx: ServerContext): Router {
-  const { store, worker, engine, hub } = ctx;
+  const { store, runner } = ctx;
   const r = Router();
   const queueStatus = () => ({ exec_info: { queue_remaining: store.remaining() } });
 
@@ -25,43 +24,40 @@ export function queueRoutes(ctx: ServerContext): Router {
     res.json(queueStatus());
   });
 
-  r.post("/prompt", (req, res) => {
+  r.post("/prompt", async (req, res) => {
     const s = prepareSubmission(req.body, ctx.registry, store);
     if (!s.ok) {
       ctx.logger.info({ error: s.body.error.type }, "prompt refused");
       res.status(s.status).json(s.body);
       return;
     }
-    store.add(s.spec);
-    worker.wake();
-    hub.broadcast(worker.status());
+    await runner.add(s.spec);
     res.json({ prompt_id: s.spec.id, number: s.spec.number, node_errors: {} });
   });
 
-  r.get("/queue", (_req, res) => {
-    res.json({ queue_running: store.running().map(queueItem), queue_pending: store.pending().map(queueItem) });
+  r.get("/queue", async (_req, res) => {
+    const q = await runner.queue();
+    res.json({ queue_running: q.running, queue_pending: q.pending });
   });
 
   // Ours: reorder and pause the queue (the editor's queue panel).
-  r.post("/queue/front", (req, res) => {
+  r.post("/queue/front", async (req, res) => {
     const { prompt_id } = parseBody(promptIdBody, req);
-    if (!store.moveToFront(prompt_id)) throw new HttpError(404, `no pending job "${prompt_id}"`, "not_found");
-    hub.broadcast(worker.status());
+    if (!(await runner.moveToFront(prompt_id))) throw new HttpError(404, `no pending job "${prompt_id}"`, "not_found");
     res.json({ prompt_id, moved: true });
   });
-  r.post("/queue/pause", (_req, res) => {
-    worker.setPaused(true);
+  r.post("/queue/pause", async (_req, res) => {
+    await runner.setPaused(true);
     res.json({ paused: true });
   });
-  r.post("/queue/resume", (_req, res) => {
-    worker.setPaused(false);
+  r.post("/queue/resume", async (_req, res) => {
+    await runner.setPaused(false);
     res.json({ paused: false });
   });
 
-  r.post("/queue", (req, res) => {
+  r.post("/queue", async (req, res) => {
     const b = parseBody(deleteOrClear, req);
-    const deleted = (b.clear ? store.clearPending() : 0) + (b.delete ? store.deletePending(b.delete) : 0);
-    if (deleted > 0) hub.broadcast(worker.status());
+    const deleted = (b.clear ? await runner.clearPending() : 0) + (b.delete ? await runner.deletePending(b.delete) : 0);
     res.json({ deleted });
   });
 
@@ -81,18 +77,18 @@ export function queueRoutes(ctx: ServerContext): Router {
     res.json({ deleted });
   });
 
-  // Interrupts the running job (only if it is the one named, when a prompt_id is given).
+  // Interrupts the running job (only if it is the one named, when a prompt_id is given; without one,
+  // every running job: with several workers there can be more than one).
   r.post("/interrupt", (req, res) => {
     const b = parseBody(interruptBody, req);
-    const running = worker.current();
-    const hit = running !== undefined && (b.prompt_id === undefined || b.prompt_id === running.id) && engine.interrupt(running.id);
-    res.json({ interrupted: hit ? running.id : null });
+    const hit = runner.interrupt(b.prompt_id);
+    res.json({ interrupted: hit[0] ?? null, ...(hit.length > 1 ? { all: hit } : {}) });
   });
 
   r.post("/free", async (req, res) => {
     const b = parseBody(freeBody, req);
     // Cached outputs hold opened packs (MODEL values), so unloading clears the cache as well.
-    if (b.unload_models || b.free_memory) engine.clearCache();
+    if (b.unload_models || b.free_memory) ctx.engine.clearCache();
     if (b.unload_models) await ctx.services.models.free();
     res.json({ unloaded_models: b.unload_models === true, cleared_cache: b.unload_models === true || b.free_memory === true });
   });
@@ -100,7 +96,7 @@ export function queueRoutes(ctx: ServerContext): Router {
   // Live patch of a running job (steps, cfg, guidance strength), applied at the next step boundary.
   r.post("/jobs/:id/patch", (req, res) => {
     const b = parseBody(patchBody, req);
-    if (!engine.patchJob(req.params.id, b.node, b.values)) {
+    if (!runner.patch(req.params.id, b.node, b.values)) {
       const known = store.has(req.params.id);
       throw new HttpError(known ? 409 : 404, known ? `job ${req.params.id} is not running` : `no job ${req.params.id}`, known ? "not_running" : "not_found");
     }

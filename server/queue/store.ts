@@ -47,6 +47,8 @@ export interface StoreOptions {
   historyMax?: number;
   /** A job found running at start-up is re-queued while it has run fewer times than this; default 2. */
   maxAttempts?: number;
+  /** Re-queue jobs left running at start-up (default). Off in Redis mode: the queue there owns retries. */
+  recover?: boolean;
   now?: () => number;
 }
 
@@ -146,6 +148,7 @@ export function openJobStore(o: StoreOptions) {
     countActive: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE state IN ('pending', 'running')"),
     maxNumber: db.prepare<[], { n: number | null }>("SELECT MAX(ABS(number)) AS n FROM jobs"),
     start: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1 WHERE id = ? AND state = 'pending'"),
+    markRunning: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1 WHERE id = ? AND state <> 'done'"),
     requeue: db.prepare("UPDATE jobs SET state = 'pending', attempts = MAX(attempts - @refund, 0), notes = @notes WHERE id = @id AND state = 'running'"),
     finish: db.prepare("UPDATE jobs SET state = 'done', finished_at = @at, result = @result WHERE id = @id AND state <> 'done'"),
     deletePending: db.prepare("DELETE FROM jobs WHERE id = ? AND state = 'pending'"),
@@ -188,7 +191,7 @@ export function openJobStore(o: StoreOptions) {
     }
     return { requeued, failed };
   });
-  const recovered = recover();
+  const recovered = o.recover === false ? { requeued: [], failed: [] } : recover();
   const get = (id: string): Job | undefined => {
     const r = q.byId.get(id);
     return r && toJob(r);
@@ -233,6 +236,8 @@ export function openJobStore(o: StoreOptions) {
       q.start.run(r.id);
       return toJob({ ...r, state: "running", attempts: r.attempts + 1 });
     }),
+    /** A worker machine started it (Redis mode); false when it is already done. */
+    markRunning: (id: string): boolean => q.markRunning.run(id).changes > 0,
     /** Back to pending after a graceful stop; that run does not count as an attempt. */
     requeue(id: string, note: HistoryMessage): void {
       const job = get(id);
