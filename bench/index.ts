@@ -1,13 +1,15 @@
 // `npm run bench [-- --json results.json] [--quick] [--only 2,8]`: the studio's speed, measured
 // side by side in one process, as medians with min and max, on a described machine.
 // Figures: 1 clip latency, 2 engine overhead, 3 first preview, 4 tweak-and-rerun, 5 PyTorch,
-// 6 throughput and RSS, 7 FLOPs vs the matmul peak, 8 editor, 9 the 8-second clip against the 2-second one. See docs/bench.md.
+// 6 throughput and RSS, 7 FLOPs vs the matmul peak, 8 editor, 9 the 8-second clip against the 2-second one,
+// 10 the Redis queue with 1 and 2 workers against the embedded one. See docs/bench.md.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { measureClip, measureLongClip, measureRerun } from "./clip.ts";
 import { connectClient, startServer, type BenchClient } from "./client.ts";
 import { measureEditor } from "./editor.ts";
+import { measureScaleOut } from "./scale-out.ts";
 import { countDenoiserFlops, flopsUnavailable, measureMatmulPeak } from "./flops.ts";
 import { describeMachine, formatMachine } from "./machine.ts";
 import { measureOverhead, openBareModel, type BareModel } from "./overhead.ts";
@@ -23,14 +25,14 @@ const program = new Command()
   .description("Benchmarks the studio: clip latency, engine overhead, previews, re-runs, PyTorch, throughput, FLOPs, editor")
   .option("--json <file>", "also write the results as JSON")
   .option("--quick", "fewer repeats and a smaller queue (under 2 minutes)")
-  .option("--only <figures>", "comma-separated figure numbers 2–8 to run (figure 1 always runs: the others build on it)")
+  .option("--only <figures>", "comma-separated figure numbers 2–10 to run (figure 1 always runs: the others build on it)")
   .parse();
 const opts = program.opts<{ json?: string; quick?: boolean; only?: string }>();
 
 const quick = opts.quick === true;
 const R = quick
-  ? { cold: 2, warm: 2, overhead: 2, previews: 2, rerun: 1, torchCalls: 3, torchSeconds: 10, jobs: 3, matmul: 5, denoiser: 5, editorLoads: 1, editorWarmup: false, moves: 30, long: 1 }
-  : { cold: 3, warm: 5, overhead: 5, previews: 5, rerun: 4, torchCalls: 10, torchSeconds: 40, jobs: 8, matmul: 10, denoiser: 15, editorLoads: 3, editorWarmup: true, moves: 60, long: 3 };
+  ? { cold: 2, warm: 2, overhead: 2, previews: 2, rerun: 1, torchCalls: 3, torchSeconds: 10, jobs: 3, matmul: 5, denoiser: 5, editorLoads: 1, editorWarmup: false, moves: 30, long: 1, pairs: 4 }
+  : { cold: 3, warm: 5, overhead: 5, previews: 5, rerun: 4, torchCalls: 10, torchSeconds: 40, jobs: 8, matmul: 10, denoiser: 15, editorLoads: 3, editorWarmup: true, moves: 60, long: 3, pairs: 12 };
 const only = opts.only ? new Set(opts.only.split(",").map((s) => Number(s.trim()))) : undefined;
 const wants = (n: number) => !only || only.has(n);
 
@@ -40,7 +42,7 @@ process.stdout.write(`t2v-studio bench${quick ? " (--quick)" : ""}\n${formatMach
 const progress = createProgress();
 const scratch = createScratch();
 const results: Results = { machine, quick, errors: {}, wallS: 0 };
-const TOTAL = 9;
+const TOTAL = 10;
 
 /** Runs one figure; a failure is recorded and the bench goes on. */
 async function figure<T>(n: number, key: string, title: string, fn: () => Promise<T>): Promise<T | undefined> {
@@ -105,6 +107,7 @@ try {
   results.editor = await figure(8, "8 editor", "editor, 1,000 nodes", () => measureEditor(scratch, { count: 1000, loads: R.editorLoads, warmup: R.editorWarmup, moves: R.moves, progress }));
   if (results.editor && !results.editor.ok) progress.step(`null: ${results.editor.reason}`);
   results.long = await figure(9, "9 long", "8-second clip", () => measureLongClip(engine, wf, { runs: R.long, progress }));
+  results.scaleOut = await figure(10, "10 scale-out", "Redis queue and workers", () => measureScaleOut(scratch, wf, { jobs: R.jobs, runs: R.pairs, cores: machine.cores, progress }));
 } catch (err) {
   progress.step(`stopped: ${err instanceof Error ? err.message : String(err)}`);
   results.errors.bench ??= err instanceof Error ? err.message : String(err);

@@ -4,6 +4,7 @@ import type { EditorFigures } from "./editor.ts";
 import type { GraphFlops, MatmulPeak } from "./flops.ts";
 import type { Machine } from "./machine.ts";
 import type { OverheadFigures } from "./overhead.ts";
+import type { ScaleOutFigures } from "./scale-out.ts";
 import type { PreviewFigures, ThroughputFigures } from "./server.ts";
 import type { Summary } from "./stats.ts";
 import type { TorchFigures } from "./torch.ts";
@@ -32,6 +33,7 @@ export interface Results {
   flops?: FlopsResult;
   editor?: EditorFigures;
   long?: LongClipFigures;
+  scaleOut?: ScaleOutFigures;
   /** Figures that failed, with the reason. */
   errors: Record<string, string>;
   wallS: number;
@@ -109,6 +111,15 @@ function rows(r: Results): Row[] {
     sum("9 long", "8 s clip, 64 frames (s)", l.longMs, 1e-3, 2, `${l.windows} windows; ${f(l.ratio, 2)}× the 2 s clip`);
     sum("9 long", "interpolate 64 frames ×3 (ms)", l.interpolateMs, 1, 0, "Frame Interpolation, motion, 64 × 64 → 190 frames at 24 fps");
   }
+  const so = r.scaleOut;
+  if (so) {
+    const cpm = so.clipsPerMinute;
+    one("10 scale-out", `clips/minute, embedded queue (${so.jobs} queued)`, f(cpm.embedded, 1));
+    one("10 scale-out", "clips/minute, Redis, 1 worker", f(cpm.redis1, 1), `${f(cpm.redis1 / cpm.embedded, 2)}× embedded`);
+    one("10 scale-out", "clips/minute, Redis, 2 workers", f(cpm.redis2, 1), `${f(cpm.redis2 / cpm.redis1, 2)}× 1 worker; both workers on this machine's ${so.cores} cores, so bounded by them`);
+    sum("10 scale-out", "one job, embedded (s)", so.oneJobMs.embedded, 1e-3, 2);
+    sum("10 scale-out", "one job, Redis + 1 worker (s)", so.oneJobMs.redis, 1e-3, 2, `overhead ${f(so.overhead * 100, 1)}% (median of paired ratios); target ≤ 5%: ${so.overhead <= 0.05 ? "met" : "NOT met"}`);
+  }
   for (const [fig, why] of Object.entries(r.errors)) one(fig, "FAILED", "–", why);
   return out;
 }
@@ -144,11 +155,14 @@ export function toJson(r: Results): Record<string, unknown> {
     long_clip_s: r.long ? r.long.longMs.median / 1000 : null,
     long_vs_short: r.long?.ratio ?? null,
     editor_drag_frame_ms_p95_at_100: editorOk?.dragAt100FrameMs.p95 ?? null,
+    clips_per_minute_redis_1: r.scaleOut?.clipsPerMinute.redis1 ?? null,
+    clips_per_minute_redis_2: r.scaleOut?.clipsPerMinute.redis2 ?? null,
+    redis_overhead: r.scaleOut?.overhead ?? null,
     ...(r.editor && !r.editor.ok ? { editor_skip_reason: r.editor.reason } : !r.editor ? { editor_skip_reason: r.errors["8 editor"] ?? "not run" } : {}),
     machine: r.machine,
     quick: r.quick,
     wall_s: r.wallS,
-    figures: { clip: r.clip, overhead: r.overhead, preview: r.preview, rerun: r.rerun, torch: r.torch, throughput: r.throughput, flops: r.flops, editor: r.editor, long: r.long },
+    figures: { clip: r.clip, overhead: r.overhead, preview: r.preview, rerun: r.rerun, torch: r.torch, throughput: r.throughput, flops: r.flops, editor: r.editor, long: r.long, scaleOut: r.scaleOut },
     errors: r.errors,
   };
 }

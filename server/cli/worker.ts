@@ -67,7 +67,13 @@ export function register(program: Command): void {
       const { provider, note } = await probeProvider(services, o.device);
       process.stdout.write(`t2v worker: device ${o.device} → execution provider ${provider}${note ? ` (${note})` : ""}\n`);
       const { startRemoteWorker } = await import("../queue/remote-worker.ts");
-      const worker = await startRemoteWorker({ url: o.queue, engine, services, logger, concurrency: o.concurrency, device: o.device, provider, sharedOutput: o.sharedOutput, lockMs: o.lockMs, maxStalls: o.maxStalls });
+      let worker;
+      try {
+        worker = await startRemoteWorker({ url: o.queue, engine, services, logger, concurrency: o.concurrency, device: o.device, provider, sharedOutput: o.sharedOutput, lockMs: o.lockMs, maxStalls: o.maxStalls });
+      } catch (err) {
+        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      }
       process.stdout.write(`t2v worker ${worker.id}: taking jobs from ${showUrl(o.queue)} (concurrency ${o.concurrency}${o.sharedOutput ? ", shared output folder" : ""})\n`);
       let signals = 0;
       const stop = (signal: string) => {

@@ -55,6 +55,22 @@ export function connect(u: URL, name: string, failFast = false): Redis {
   return new Redis(u.href, opts);
 }
 
+/** Resolves once Redis answers; else fails within `timeoutMs` with Redis's own reason (never hangs). */
+export async function reach(c: Redis, u: URL, timeoutMs = 10_000): Promise<void> {
+  let last = "";
+  const onError = (e: Error) => (last = e.message);
+  c.on("error", onError);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([c.ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs / 1000} s`)), timeoutMs)))]);
+  } catch (err) {
+    throw new Error(`cannot reach the Redis queue at ${showUrl(u)}: ${last || (err instanceof Error ? err.message : String(err))}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+    c.off("error", onError);
+  }
+}
+
 const fileRef = z.object({ filename: z.string().min(1), subfolder: z.string(), type: z.enum(["output", "temp"]) });
 export type RemoteFileRef = z.infer<typeof fileRef>;
 

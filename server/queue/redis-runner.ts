@@ -23,6 +23,7 @@ import {
   parseJson,
   parseRelayed,
   PREFIX,
+  reach,
   QUEUE,
   resultSchema,
   workerEventSchema,
@@ -79,10 +80,19 @@ function renameRefs<T>(value: T, renamed: ReadonlyMap<string, string>): T {
 export async function createRedisRunner(o: RedisRunnerOptions): Promise<JobRunner> {
   const { store, hub, logger } = o;
   const redis = connect(o.url, "t2v-server", true);
+  try {
+    await reach(redis, o.url);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
   const sub = connect(o.url, "t2v-server-events");
-  const queue = new Queue(QUEUE, { connection: connect(o.url, "t2v-server-queue", true), prefix: PREFIX });
-  const events = new QueueEvents(QUEUE, { connection: connect(o.url, "t2v-server-queue-events"), prefix: PREFIX });
-  for (const c of [redis, sub]) c.on("error", (err: Error) => logger.debug({ err }, "redis connection"));
+  // BullMQ leaves connections it was handed open: stop() closes them all.
+  const queueConn = connect(o.url, "t2v-server-queue", true);
+  const eventsConn = connect(o.url, "t2v-server-queue-events");
+  const queue = new Queue(QUEUE, { connection: queueConn, prefix: PREFIX });
+  const events = new QueueEvents(QUEUE, { connection: eventsConn, prefix: PREFIX });
+  for (const c of [redis, sub, queueConn, eventsConn]) c.on("error", (err: Error) => logger.debug({ err }, "redis connection"));
   queue.on("error", (err) => logger.debug({ err }, "queue connection"));
   events.on("error", (err) => logger.debug({ err }, "queue events connection"));
 
@@ -105,6 +115,7 @@ export async function createRedisRunner(o: RedisRunnerOptions): Promise<JobRunne
     return l;
   };
   const ours = (jobId: string): boolean => {
+    if (live.has(jobId)) return true; // finish() forgets a job
     const j = store.get(jobId);
     return j !== undefined && j.state !== "done";
   };
@@ -332,7 +343,7 @@ export async function createRedisRunner(o: RedisRunnerOptions): Promise<JobRunne
       await chain;
       await events.close().catch(() => {});
       await queue.close().catch(() => {});
-      redis.disconnect();
+      for (const c of [redis, queueConn, eventsConn]) c.disconnect();
     },
     async workers() {
       const all = await redis.hgetall(KEYS.workers);

@@ -23,6 +23,7 @@ import {
   parseJson,
   PREFIX,
   QUEUE,
+  reach,
   type RemoteFileRef,
   type RemoteResult,
   type WorkerEvent,
@@ -72,18 +73,36 @@ export function fileRefs(ui: UiOutput | Record<string, unknown>): RemoteFileRef[
 export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteWorker> {
   const id = o.id ?? `${os.hostname()}-${process.pid}-${randomBytes(2).toString("hex")}`;
   const { engine, logger } = o;
-  const pub = connect(o.url, `t2v-worker-${id}`);
+  const pub = connect(o.url, `t2v-worker-${id}`, true);
+  try {
+    await reach(pub, o.url);
+  } catch (err) {
+    pub.disconnect();
+    throw err;
+  }
   const sub = connect(o.url, `t2v-worker-${id}-control`);
   const running = new Set<string>();
   const startedAt = Date.now();
 
-  // One ordered chain for everything sent: the server sees a job's events in the order they happened.
+  // The server sees a job's events in the order they happened: commands on one connection run in
+  // the order they are written, so sending never waits for Redis's replies (a busy event loop would
+  // hold each one back a step). Only local work (reading an output file) is chained, in order.
   let chain: Promise<unknown> = Promise.resolve();
-  const enqueue = (fn: () => Promise<unknown>): void => {
-    chain = chain.then(fn).catch((err: unknown) => logger.warn({ err }, "could not send to Redis"));
+  let lastReply: Promise<unknown> = Promise.resolve();
+  const write = (command: Promise<unknown>): void => {
+    lastReply = command.catch((err: unknown) => logger.warn({ err }, "could not send to Redis"));
   };
-  const publish = (e: WorkerEvent): void => enqueue(() => pub.publish(KEYS.events, JSON.stringify(e)));
+  const enqueue = (fn: () => Promise<void> | void): void => {
+    chain = chain.then(fn).catch((err: unknown) => logger.warn({ err }, "could not send an output file"));
+  };
+  const publish = (e: WorkerEvent | Buffer): void => enqueue(() => write(pub.publish(KEYS.events, Buffer.isBuffer(e) ? e : JSON.stringify(e))));
+  /** Everything sent so far has reached Redis. */
+  const sent = async (): Promise<void> => {
+    await chain;
+    await lastReply;
+  };
 
+  for (const c of [pub, sub]) c.on("error", (err: Error) => logger.debug({ err }, "redis connection"));
   await sub.subscribe(KEYS.control);
   sub.on("message", (_channel: string, text: string) => {
     let m;
@@ -107,7 +126,7 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
       const outcome = failedOutcome(jobId, `the job's data is not a studio job: ${parsed.error.issues[0]?.message ?? "invalid"}`);
       const result = { outcome, files: [], worker: id };
       publish({ kind: "ended", jobId, result });
-      await chain;
+      await sent();
       return result;
     }
     const job = parsed.data;
@@ -122,13 +141,13 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
       enqueue(async () => {
         const bytes = await readFile(resolveInside(o.services.paths[ref.type], ref.subfolder, ref.filename));
         const key = KEYS.file(job.id, files.length);
-        await pub.set(key, bytes, "EX", FILE_TTL_S);
+        write(pub.set(key, bytes, "EX", FILE_TTL_S));
         files.push({ key, ref });
-        await pub.publish(KEYS.events, JSON.stringify({ kind: "file", jobId: job.id, key, ref } satisfies WorkerEvent));
+        write(pub.publish(KEYS.events, JSON.stringify({ kind: "file", jobId: job.id, key, ref } satisfies WorkerEvent)));
       });
     const previews = createPreviewEncoder({
       logger,
-      deliver: (frames) => enqueue(() => pub.publish(KEYS.events, encodePreviewEvent(job.id, frames.legacy, frames.withMetadata))),
+      deliver: (frames) => publish(encodePreviewEvent(job.id, frames.legacy, frames.withMetadata)),
     });
     const sink: JobSink = {
       send(m: ServerMessage) {
@@ -142,10 +161,10 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
     try {
       const { outcome } = await executeJob({ ...job, notes }, engine, sink, logger);
       await previews.flush();
-      await chain;
+      await sent();
       const result: RemoteResult = { outcome, files, worker: id };
       publish({ kind: "ended", jobId: job.id, result });
-      await chain;
+      await sent();
       return result;
     } finally {
       running.delete(job.id);
@@ -153,8 +172,11 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
     }
   }
 
+  // BullMQ leaves a connection it was handed open: close() closes it.
+  const bullConn = connect(o.url, `t2v-worker-${id}-jobs`);
+  bullConn.on("error", (err: Error) => logger.debug({ err }, "queue connection"));
   const bull = new BullWorker(QUEUE, runOne, {
-    connection: connect(o.url, `t2v-worker-${id}-jobs`),
+    connection: bullConn,
     prefix: PREFIX,
     concurrency: o.concurrency ?? 1,
     lockDuration: o.lockMs ?? 30_000,
@@ -175,9 +197,10 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
         clearInterval(heartbeat);
         if (force) engine.interrupt();
         await bull.close(force);
-        await chain;
+        await sent();
         await pub.hdel(KEYS.workers, id).catch(() => 0);
         sub.disconnect();
+        bullConn.disconnect();
         await pub.quit().catch(() => "");
       })();
       return closing;

@@ -94,16 +94,16 @@ export function t2v(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): P
 }
 
 /** `t2v serve --port 0 --queue URL …` in `dir`; resolves with its base URL. */
-export async function startServe(dir: string, queueUrl: string, extra: string[] = []): Promise<{ proc: Proc; url: string }> {
-  const proc = t2v(["serve", "--port", "0", "--queue", queueUrl, "--custom-nodes", farmNodes, ...extra], dir);
+export async function startServe(dir: string, queueUrl: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ proc: Proc; url: string }> {
+  const proc = t2v(["serve", "--port", "0", "--queue", queueUrl, "--custom-nodes", farmNodes, ...extra], dir, env);
   const m = await proc.waitFor(/t2v studio: (http:\/\/[^/\s]+)\//);
   await proc.waitFor(/custom node packs: /);
   return { proc, url: m[1]! };
 }
 
 /** `t2v worker --queue URL …` in `dir`; resolves once it takes jobs. */
-export async function startWorker(dir: string, queueUrl: string, extra: string[] = []): Promise<{ proc: Proc; id: string; banner: string }> {
-  const proc = t2v(["worker", "--queue", queueUrl, ...extra], dir);
+export async function startWorker(dir: string, queueUrl: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ proc: Proc; id: string; banner: string }> {
+  const proc = t2v(["worker", "--queue", queueUrl, ...extra], dir, env);
   const m = await proc.waitFor(/t2v worker (\S+): taking jobs/);
   return { proc, id: m[1]!, banner: proc.out() };
 }

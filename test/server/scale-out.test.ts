@@ -3,11 +3,12 @@
 // and workers load as any custom node pack, plus one real text-to-video job on the shipped model.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, connect, promptOf, removeDir, type TestClient } from "./helpers.ts";
-import { farmNodes, freePort, startRedis, startServe, startWorker, stopAll, t2v } from "./farm.ts";
+import { farmNodes, freePort, start, startRedis, startServe, startWorker, stopAll, t2v } from "./farm.ts";
 import { queueUrlSchema } from "../../server/queue/redis-link.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -120,6 +121,26 @@ describe("t2v serve --queue with t2v workers", () => {
     await Promise.all(workers.map((w) => w.proc.stop()));
   }, 120_000);
 
+  it("sends a client the same messages in the same order as the embedded queue does", async () => {
+    const sequence = async (url: string) => {
+      const c = await connect(url, { clientId: "erin" });
+      const id = (await api(url, "/prompt", { prompt: slowSave(5, 6, 60), client_id: "erin" })).json.prompt_id as string;
+      await c.waitFor((m) => m.type === "executing" && m.data.node === null && m.data.prompt_id === id, 30_000);
+      await c.close();
+      return c.forPrompt(id).map((m) => (m.type === "executing" || m.type === "progress" ? `${m.type}:${m.data.node}` : m.type));
+    };
+    const embedded = t2v(["serve", "--port", "0", "--custom-nodes", farmNodes], path.join(dir, "s4"));
+    const one = await sequence((await embedded.waitFor(/t2v studio: (http:\/\/[^/\s]+)\//))[1]!);
+    await embedded.stop();
+    const url = `${redis.url}/3`;
+    const srv = await startServe(path.join(dir, "s4r"), url);
+    const worker = await startWorker(path.join(dir, "w4r"), url, ["--custom-nodes", farmNodes]);
+    const many = await sequence(srv.url);
+    expect(one.filter((t) => t.startsWith("progress"))).toHaveLength(6);
+    expect(many).toEqual(one);
+    await Promise.all([srv.proc.stop(), worker.proc.stop()]);
+  }, 90_000);
+
   it("brings live patches and interrupts to the worker, fails a job the worker cannot run with its reason, and runs the real model", async () => {
     // A pack only the server has: its catalogue accepts the job, the worker's own does not.
     const extra = path.join(dir, "server-only-models");
@@ -207,6 +228,32 @@ describe("t2v serve --queue with t2v workers", () => {
     await srv.proc.stop();
     await worker.proc.stop();
   }, 150_000);
+
+  it("works over rediss:// (TLS) with a password, and refuses a wrong password with Redis's reason", async () => {
+    const tls = path.join(dir, "tls");
+    mkdirSync(tls);
+    const [cert, key] = [path.join(tls, "cert.pem"), path.join(tls, "key.pem")];
+    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", cert], { encoding: "utf8" });
+    expect(made.status, made.stderr).toBe(0);
+    const port = await freePort();
+    const secure = start("redis-server", ["--port", "0", "--tls-port", String(port), "--bind", "127.0.0.1", "--tls-cert-file", cert, "--tls-key-file", key, "--tls-ca-cert-file", cert, "--tls-auth-clients", "no", "--requirepass", "s3cret", "--dir", tls, "--save", ""], tls);
+    await secure.waitFor(/Ready to accept connections/, 20_000);
+    const env = { NODE_EXTRA_CA_CERTS: cert };
+    const url = `rediss://:s3cret@127.0.0.1:${port}`;
+    const srv = await startServe(path.join(dir, "s6"), url, [], env);
+    expect(srv.proc.out()).toContain(`rediss://:***@127.0.0.1:${port}`);
+    expect(srv.proc.out()).not.toContain("s3cret");
+    const worker = await startWorker(path.join(dir, "w6"), url, ["--custom-nodes", farmNodes], env);
+    const id = (await api(srv.url, "/prompt", { prompt: slowSave(2, 2, 10) })).json.prompt_id as string;
+    const h = await historyOf(srv.url, [id], 30_000);
+    expect(await savedText(srv.url, h, id)).toBe(`job=${id} value=2002\n`);
+
+    const wrong = t2v(["worker", "--queue", `rediss://:nope@127.0.0.1:${port}`], path.join(dir, "w7"), env);
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.out()).toMatch(/cannot reach the Redis queue at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+\/?: WRONGPASS/);
+    await Promise.all([srv.proc.stop(), worker.proc.stop()]);
+    await secure.stop();
+  }, 90_000);
 
   it("refuses a queue URL that is not Redis, and --listen without a token, before starting", () => {
     expect(queueUrlSchema.safeParse("redis://:secret@example.org:6380/3").success).toBe(true);
