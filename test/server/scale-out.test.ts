@@ -214,6 +214,15 @@ describe("t2v serve --queue with t2v workers", () => {
     expect((await api(srv.url, "/queue/pause", {})).status).toBe(200);
     const queued = [];
     for (const v of [4, 5]) queued.push((await api(srv.url, "/prompt", { prompt: slowSave(v, 3, 50), client_id: "dave" })).json.prompt_id as string);
+    // Order as in ComfyUI: `front` goes first, /queue/front moves a job there, deleted jobs leave.
+    const first2 = (await api(srv.url, "/prompt", { prompt: slowSave(6, 1, 0), client_id: "dave", front: true })).json.prompt_id as string;
+    const gone = (await api(srv.url, "/prompt", { prompt: slowSave(7, 1, 0), client_id: "dave" })).json.prompt_id as string;
+    const order = async () => ((await api(srv.url, "/queue")).json as { queue_pending: [number, string][] }).queue_pending.map((q) => q[1]);
+    expect(await order()).toEqual([first2, ...queued, gone]);
+    expect((await api(srv.url, "/queue/front", { prompt_id: queued[1] })).status).toBe(200);
+    expect(await order()).toEqual([queued[1], first2, queued[0], gone]);
+    expect((await api(srv.url, "/queue", { delete: [gone, first2] })).json).toEqual({ deleted: 2 });
+    expect(await order()).toEqual([queued[1], queued[0]]);
     await new Promise((r) => setTimeout(r, 1200)); // the append-only file is flushed every second
     await redis.proc.stop("SIGKILL");
     const down = await api(srv.url, "/prompt", { prompt: slowSave(9, 1, 0), client_id: "dave" });
