@@ -89,6 +89,7 @@ export function infoRoutes(ctx: ServerContext): Router {
           requested_device: w.device,
           concurrency: w.concurrency,
           running: w.running,
+          loaded_models: w.loadedModels,
           last_seen_ms: Date.now() - w.seenAt,
         })),
       ],

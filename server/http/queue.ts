@@ -90,6 +90,7 @@ export function queueRoutes(ctx: ServerContext): Router {
     // Cached outputs hold opened packs (MODEL values), so unloading clears the cache as well.
     if (b.unload_models || b.free_memory) ctx.engine.clearCache();
     if (b.unload_models) await ctx.services.models.free();
+    runner.free({ unloadModels: b.unload_models === true, freeMemory: b.free_memory === true });
     res.json({ unloaded_models: b.unload_models === true, cleared_cache: b.unload_models === true || b.free_memory === true });
   });
 

@@ -115,6 +115,7 @@ export type WorkerEvent = z.infer<typeof workerEventSchema>;
 export const controlSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("interrupt"), jobId: z.string().optional() }),
   z.object({ kind: z.literal("patch"), jobId: z.string(), node: z.string().optional(), values: z.record(z.string(), z.number().finite()) }),
+  z.object({ kind: z.literal("free"), unloadModels: z.boolean(), freeMemory: z.boolean() }),
 ]);
 export type ControlMessage = z.infer<typeof controlSchema>;
 
@@ -125,6 +126,7 @@ export const workerInfoSchema = z.object({
   provider: z.string(),
   concurrency: z.number().int(),
   running: z.array(z.string()),
+  loadedModels: z.array(z.string()),
   startedAt: z.number(),
   seenAt: z.number(),
 });

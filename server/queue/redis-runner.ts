@@ -329,6 +329,9 @@ export async function createRedisRunner(o: RedisRunnerOptions): Promise<JobRunne
       control({ kind: "patch", jobId: id, ...(node === undefined ? {} : { node }), values });
       return true;
     },
+    free(f) {
+      if (f.unloadModels || f.freeMemory) control({ kind: "free", ...f });
+    },
     status,
     idle() {
       if (store.remaining() === 0) return Promise.resolve();

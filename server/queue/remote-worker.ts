@@ -113,10 +113,14 @@ export async function startRemoteWorker(o: RemoteWorkerOptions): Promise<RemoteW
     }
     if (m.kind === "interrupt") {
       for (const jobId of m.jobId === undefined ? [...running] : running.has(m.jobId) ? [m.jobId] : []) engine.interrupt(jobId);
+    } else if (m.kind === "free") {
+      // As /free on one machine: the output cache, and with unloadModels the opened packs too.
+      engine.clearCache();
+      if (m.unloadModels) void o.services.models.free().then(beat, (err: unknown) => logger.warn({ err }, "could not unload models"));
     } else if (running.has(m.jobId)) engine.patchJob(m.jobId, m.node, m.values);
   });
 
-  const info = (): WorkerInfo => ({ id, host: os.hostname(), device: o.device, provider: o.provider, concurrency: o.concurrency ?? 1, running: [...running], startedAt, seenAt: Date.now() });
+  const info = (): WorkerInfo => ({ id, host: os.hostname(), device: o.device, provider: o.provider, concurrency: o.concurrency ?? 1, running: [...running], loadedModels: o.services.models.loaded().map((k) => k.split("|")[0]!), startedAt, seenAt: Date.now() });
   const beat = () => pub.hset(KEYS.workers, id, JSON.stringify(info())).catch((err: unknown) => logger.debug({ err }, "heartbeat"));
 
   async function runOne(bjob: BullJob): Promise<RemoteResult> {

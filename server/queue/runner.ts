@@ -21,6 +21,8 @@ export interface WorkerInfo {
   provider: string;
   concurrency: number;
   running: string[];
+  /** Model packs this worker has open (what /free with unload_models releases). */
+  loadedModels: string[];
   startedAt: number;
   seenAt: number;
 }
@@ -51,6 +53,8 @@ export interface JobRunner {
   idle(): Promise<void>;
   /** Stops taking jobs; bounded. */
   stop(): Promise<void>;
+  /** ComfyUI's /free on the machines that run jobs (Redis mode: every worker; embedded: nothing more to do). */
+  free(o: { unloadModels: boolean; freeMemory: boolean }): void;
   /** Worker machines (Redis mode); empty for the embedded queue. */
   workers(): Promise<WorkerInfo[]>;
 }

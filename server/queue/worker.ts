@@ -147,6 +147,7 @@ export function createWorker(o: WorkerOptions): JobRunner & { wake(): void } {
       // Still running: left as "running" in the store, so the next start re-queues it once.
       if (r === "timeout") logger.warn({ jobId: current?.id }, "a node did not stop in time; its job will be re-queued at next start");
     },
+    free: () => {}, // this process's engine is the server's: /free clears it directly
     workers: async () => [],
   };
 }

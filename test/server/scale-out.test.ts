@@ -185,6 +185,12 @@ describe("t2v serve --queue with t2v workers", () => {
     const bytes = Buffer.from(await mp4.arrayBuffer());
     expect(bytes.subarray(4, 8).toString("latin1")).toBe("ftyp");
     expect(worker.proc.child.exitCode).toBeNull();
+    // /free with unload_models reaches the worker: its opened packs are released.
+    type Devices = { devices: { worker?: string; loaded_models?: string[] }[] };
+    const loaded = async () => ((await api(srv.url, "/system_stats")).json as Devices).devices.find((d) => d.worker === worker.id)?.loaded_models ?? [];
+    expect((await loaded()).some((m) => m.endsWith("physics-tiny"))).toBe(true);
+    expect((await api(srv.url, "/free", { unload_models: true })).status).toBe(200);
+    await poll(async () => ((await loaded()).length === 0 ? true : undefined), 10_000, "the worker to unload its models");
     await c.close();
     await srv.proc.stop();
     await worker.proc.stop();
