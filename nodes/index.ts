@@ -17,6 +17,8 @@ import storyboard from "./generate/storyboard.ts";
 import textEncode from "./generate/text-encode.ts";
 import physicsGuidance from "./physics-nodes/physics-guidance.ts";
 import physicsScene from "./physics-nodes/physics-scene.ts";
+import sketchScene from "./physics-nodes/sketch-scene.ts";
+import describeScene from "./physics-nodes/describe-scene.ts";
 import physicsSimulate from "./physics-nodes/physics-simulate.ts";
 import boolean from "./util/boolean.ts";
 import float from "./util/float.ts";
@@ -60,6 +62,8 @@ export function builtinNodes(modelRoots: readonly string[] = [SHIPPED_MODELS]): 
     loadVideo,
     // physics
     physicsScene,
+    sketchScene,
+    describeScene,
     physicsSimulate,
     physicsGuidance,
     // utils

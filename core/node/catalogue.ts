@@ -1,6 +1,6 @@
 // The node catalogue as JSON: our own (params as JSON Schema) and ComfyUI's /object_info shape.
 import { z } from "zod";
-import { choicesOf, paramSocketType, widgetSpecs, type LiveSpec, type ParamKind, type ParamRole, type ParamSpec } from "./params.ts";
+import { choicesOf, paramSocketType, widgetSpecs, type EditorSpec, type LiveSpec, type ParamKind, type ParamRole, type ParamSpec } from "./params.ts";
 import type { AnyNodeDef } from "./definition.ts";
 import type { Registry } from "./registry.ts";
 
@@ -21,6 +21,8 @@ export interface CatalogueParam {
   live?: LiveSpec;
   role?: ParamRole;
   upload?: "image" | "video";
+  /** Edited with a widget of its own (see ParamSpec.editor). */
+  editor?: EditorSpec;
   schema: Record<string, unknown>;
 }
 
@@ -81,6 +83,7 @@ export function catalogueNode(def: AnyNodeDef, pack?: string): CatalogueNode {
       ...(spec.live ? { live: spec.live } : {}),
       ...(spec.role ? { role: spec.role } : {}),
       ...(spec.upload ? { upload: spec.upload } : {}),
+      ...(spec.editor ? { editor: spec.editor } : {}),
       schema: z.toJSONSchema(spec.schema, { unrepresentable: "any" }),
     })),
     outputs: Object.entries(def.outputs).map(([name, type]) => ({ name, type })),

@@ -35,6 +35,14 @@ export interface ParamSpec<S extends z.ZodType = z.ZodType> {
   role?: ParamRole;
   /** The value names a file in the input folder; the editor offers an upload button (ComfyUI's image_upload). */
   upload?: "image" | "video";
+  /** A text param the editor edits with a widget of its own (the value stays a JSON string). */
+  editor?: EditorSpec;
+}
+
+/** Which widget, and what it needs to know (e.g. the sketch's palette and world size). */
+export interface EditorSpec {
+  widget: "sketch";
+  options?: Record<string, unknown>;
 }
 
 /** "prompt": the text a generation follows; "model": the name of the model pack it uses. */
@@ -49,7 +57,7 @@ export type SeedControl = (typeof SEED_CONTROLS)[number];
 export const SEED_CONTROL_PARAM = "control_after_generate";
 export const SEED_MAX = Number.MAX_SAFE_INTEGER;
 
-interface TextOpts { default?: string; description?: string; role?: ParamRole; upload?: "image" | "video" }
+interface TextOpts { default?: string; description?: string; role?: ParamRole; upload?: "image" | "video"; editor?: EditorSpec }
 interface NumberOpts { default: number; min?: number; max?: number; step?: number; description?: string; live?: LiveSpec }
 
 function bounded(s: z.ZodNumber, o: NumberOpts): z.ZodNumber {
@@ -87,7 +95,7 @@ export const p = {
   text: (o: TextOpts = {}) =>
     ({ schema: z.string().default(o.default ?? ""), kind: "text", description: o.description, ...(o.role ? { role: o.role } : {}), ...(o.upload ? { upload: o.upload } : {}) }) satisfies ParamSpec,
   multiline: (o: TextOpts = {}) =>
-    ({ schema: z.string().default(o.default ?? ""), kind: "multiline", description: o.description, ...(o.role ? { role: o.role } : {}) }) satisfies ParamSpec,
+    ({ schema: z.string().default(o.default ?? ""), kind: "multiline", description: o.description, ...(o.role ? { role: o.role } : {}), ...(o.editor ? { editor: o.editor } : {}) }) satisfies ParamSpec,
   toggle: (o: { default: boolean; description?: string }) =>
     ({ schema: z.boolean().default(o.default), kind: "toggle", description: o.description }) satisfies ParamSpec,
   /** Escape hatch: any zod schema (give it a default) with explicit UI metadata. */

@@ -29,7 +29,8 @@ export const ramp = z.object({
 /** The scene a prompt describes: enough to simulate and render it, deterministic by construction. */
 export const sceneSpec = z.object({
   version: z.literal(1).default(1),
-  objects: z.array(sceneObject).min(1).max(3),
+  /** Prompts make 1–3; a sketch may draw more (Sketch Scene flags them). */
+  objects: z.array(sceneObject).min(1).max(8),
   motion: z.enum(MOTIONS),
   place: z.enum(PLACES),
   background: z.enum(BACKGROUNDS),
