@@ -1,8 +1,8 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate | --long] [--pack NAME] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate | --long | --sketch] [--pack NAME] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { registry } from "../nodes/index.ts";
@@ -13,10 +13,10 @@ import { phrase } from "../nodes/physics/phrase.ts";
 import { createRng } from "../nodes/physics/rng.ts";
 import { clipSeed, sampleDescription } from "../nodes/physics/sample.ts";
 import { simulate } from "../nodes/physics/simulate.ts";
-import { createEngine, loadWorkflow, type Engine, type Workflow } from "../core/engine/index.ts";
+import { createEngine, type Engine } from "../core/engine/index.ts";
 import { compact } from "../core/node/catalogue.ts";
 import { createServices } from "../server/services.ts";
-import { generate, type Sampling } from "./eval/graph.ts";
+import { generate, loadTemplate, type Sampling } from "./eval/graph.ts";
 import { contactSheet, countSplit, formatCountSplit, formatMedians, medians, misses, summarize, table, worst, worstTable, type SheetRow, type Summary } from "./eval/report.ts";
 import { autoencoderEval } from "./eval/autoencoder.ts";
 import { physicsEval } from "./eval/physics.ts";
@@ -24,6 +24,7 @@ import { upscaleEval } from "./eval/upscale.ts";
 import { imageToVideoEval } from "./eval/image-to-video.ts";
 import { interpolationEval } from "./eval/interpolate.ts";
 import { longVideoEval } from "./eval/long-video.ts";
+import { sketchEval } from "./eval/sketch.ts";
 
 const args = z.object({
   json: z.string().optional(),
@@ -36,6 +37,7 @@ const args = z.object({
   i2v: z.boolean().default(false),
   interpolate: z.boolean().default(false),
   long: z.boolean().default(false),
+  sketch: z.boolean().default(false),
   upscaler: z.string().min(1).optional(),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
@@ -61,9 +63,6 @@ export function heldOutPrompts(n: number, skip = 0): HeldOut[] {
   });
 }
 
-export function loadTemplate(name: string): Workflow {
-  return loadWorkflow(JSON.parse(readFileSync(new URL(`../workflows/${name}`, import.meta.url), "utf8")), registry);
-}
 
 async function textEval(engine: Engine, items: HeldOut[], sampling: Sampling, out: string): Promise<{ summary: Summary; metrics: ClipMetrics[] }> {
   const template = loadTemplate("text-to-video.json");
@@ -95,6 +94,7 @@ const program = new Command()
   .option("--i2v", "image-to-video: each scene's true first frame + its prompt; the clip against the simulation, its first frame against the truth")
   .option("--interpolate", "frame interpolation 8 → 16 and 24 fps: each method's in-betweens against true renders at those rates (no generation)")
   .option("--long", "the long-video template: 64-frame clips (5 windows) against a 64-frame simulation, and how visible the joins between windows are")
+  .option("--sketch", "sketch to video: programmatic sketches of held-out combinations through the sketch-to-video template, against the sketch and its simulation")
   .option("--upscaler <name|dir>", "with --upscale: upscaler pack, a folder under models/ or a path (default: physics-tiny-upscaler)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
   .option("--cfg <x>", "classifier-free guidance scale (default: the workflow's)")
@@ -118,6 +118,8 @@ const program = new Command()
       result = await autoencoderEval(items, o.out, o.pack);
     } else if (o.long) {
       result = await longVideoEval(engine, items, sampling, o.out);
+    } else if (o.sketch) {
+      result = await sketchEval(engine, o.limit, o.skip, sampling, o.out);
     } else if (o.interpolate) {
       result = await interpolationEval(items, o.out);
     } else if (o.i2v) {

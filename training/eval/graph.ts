@@ -1,9 +1,16 @@
 // Runs the real node graph for the evals: a workflow template with the prompt and seeds set, up to
 // the node that produces frames.
-import type { Engine, Workflow } from "../../core/engine/index.ts";
+import { readFileSync } from "node:fs";
+import { loadWorkflow, type Engine, type Workflow } from "../../core/engine/index.ts";
+import { registry } from "../../nodes/index.ts";
 import type { Frames } from "../../nodes/model/values.ts";
 import type { PhysicsTraceValue } from "../../nodes/physics-nodes/values.ts";
 import type { SamplerName } from "../../nodes/sampling/index.ts";
+
+/** A shipped template from workflows/. */
+export function loadTemplate(name: string): Workflow {
+  return loadWorkflow(JSON.parse(readFileSync(new URL(`../../workflows/${name}`, import.meta.url), "utf8")), registry);
+}
 
 export function nodeOfType(wf: Workflow, type: string): string {
   const n = wf.nodes.find((x) => x.type === type);

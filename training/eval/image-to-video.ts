@@ -10,8 +10,7 @@ import type { Engine, Workflow } from "../../core/engine/index.ts";
 import { renderScene } from "../../nodes/physics/clip.ts";
 import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
 import type { HeldOut } from "../eval.ts";
-import { loadTemplate } from "../eval.ts";
-import { generate, nodeOfType, setParams, type Sampling } from "./graph.ts";
+import { generate, loadTemplate, nodeOfType, type Sampling, setParams } from "./graph.ts";
 import { psnrDb, sse } from "./image-metrics.ts";
 import { contactSheet, summarize, table, type SheetRow } from "./report.ts";
 

@@ -10,8 +10,7 @@ import { planWindows } from "../../nodes/generate/windows.ts";
 import { renderScene } from "../../nodes/physics/clip.ts";
 import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
 import type { HeldOut } from "../eval.ts";
-import { loadTemplate } from "../eval.ts";
-import { generate, type Sampling } from "./graph.ts";
+import { generate, loadTemplate, type Sampling } from "./graph.ts";
 import { contactSheet, summarize, table, type SheetRow } from "./report.ts";
 
 const FRAMES = 64, WINDOW = 16;

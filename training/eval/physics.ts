@@ -6,8 +6,7 @@ import sharp from "sharp";
 import { measureClip, truthTrack, type ClipMetrics } from "../../nodes/physics/measure.ts";
 import type { Engine } from "../../core/engine/index.ts";
 import type { HeldOut } from "../eval.ts";
-import { loadTemplate } from "../eval.ts";
-import { generate, type Sampling } from "./graph.ts";
+import { generate, loadTemplate, type Sampling } from "./graph.ts";
 import { contactSheet, formatMedians, medians, misses, summarize, table, worst, worstTable, type SheetRow } from "./report.ts";
 
 type Track = ({ x: number; y: number } | undefined)[];
