@@ -50,6 +50,7 @@ export interface RedisRunnerOptions {
 
 /** BullMQ job ids may not contain ":" nor look like integers; ours may. */
 export const bullId = (id: string): string => `p-${id.replaceAll(":", "%3A")}`;
+const promptIdOf = (bull: string): string => bull.replace(/^p-/, "").replaceAll("%3A", ":");
 
 const PENDING_STATES = ["wait", "waiting", "prioritized", "delayed"] as const;
 
@@ -260,9 +261,9 @@ export async function createRedisRunner(o: RedisRunnerOptions): Promise<JobRunne
   sub.on("messageBuffer", (_channel: Buffer, message: Buffer) => enqueue(() => handle(message)));
   // Fallbacks for the live relay: a job BullMQ failed (e.g. it stalled too often) or completed
   // without our hearing its end.
-  events.on("failed", ({ jobId }) => enqueue(() => reconcileOne(String(jobId).replace(/^p-/, "").replaceAll("%3A", ":"))));
+  events.on("failed", ({ jobId }) => enqueue(() => reconcileOne(promptIdOf(jobId))));
   events.on("completed", ({ jobId }) => {
-    setTimeout(() => enqueue(() => reconcileOne(String(jobId).replace(/^p-/, "").replaceAll("%3A", ":"))), 1000).unref();
+    setTimeout(() => enqueue(() => reconcileOne(promptIdOf(jobId))), 1000).unref();
   });
   await queue.waitUntilReady();
   await events.waitUntilReady();
