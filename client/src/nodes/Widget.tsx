@@ -1,9 +1,10 @@
 // One widget per param, from its catalogue entry: number (drag the label to scrub), slider,
-// select, text, multiline, toggle. Every change goes through the store's setParam.
+// select, text, multiline (or the sketch drawing), toggle. Every change goes through the store's setParam.
 import { memo, useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
 import { api, type CatalogueNode } from "../api.ts";
 import { viewUrl } from "../lib/files.ts";
 import { useStudio } from "../store/index.ts";
+import { SketchWidget } from "./SketchWidget.tsx";
 
 type Param = CatalogueNode["params"][number];
 
@@ -189,6 +190,10 @@ function WidgetView(props: Props) {
       );
       break;
     case "multiline":
+      if (param.editor?.widget === "sketch") {
+        control = <SketchWidget nodeId={nodeId} param={param} value={value} linked={linked} />;
+        break;
+      }
       control = (
         <textarea
           className="nodrag nowheel widget-text"

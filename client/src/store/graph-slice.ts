@@ -37,7 +37,8 @@ export interface GraphSlice {
   dragStart(dragged: FlowNode[]): void;
   addNode(type: string, at: XYPosition, from?: MenuState["from"]): string | undefined;
   addNote(at: XYPosition): void;
-  setParam(id: string, name: string, value: unknown): void;
+  /** One undo step, merged with the same param's edits of the last second unless `separate` (a finished drawing gesture). */
+  setParam(id: string, name: string, value: unknown, o?: { separate?: boolean }): void;
   setParamSilently(id: string, name: string, value: unknown): void;
   setTitle(id: string, title: string): void;
   /** Ctrl+M / Ctrl+B on the selection: sets the mode, or clears it when every selected node has it already. */
@@ -195,8 +196,8 @@ export const graphSlice = (set: SetState, get: GetState): GraphSlice => {
       const id = NOTE_PREFIX + String(nextId(s.nodes.map((n) => n.id)));
       edit({ nodes: [...s.nodes, { id, type: "note", position: at, width: 240, height: 120, data: { text: "" } }] });
     },
-    setParam(id, name, value) {
-      commit(`param:${id}:${name}`);
+    setParam(id, name, value, o) {
+      commit(o?.separate ? "" : `param:${id}:${name}`);
       get().setParamSilently(id, name, value);
       get().afterParamChange(id, name, value);
     },
