@@ -28,7 +28,8 @@ import { sketchEval } from "./eval/sketch.ts";
 
 const args = z.object({
   json: z.string().optional(),
-  limit: z.coerce.number().int().positive().default(100),
+  /** Default 100 prompts; 300 with --physics (a mean over fewer hid which prompts guidance failed on). */
+  limit: z.coerce.number().int().positive().optional(),
   skip: z.coerce.number().int().min(0).default(0),
   out: z.string().default("eval-out"),
   physics: z.boolean().default(false),
@@ -85,7 +86,7 @@ async function textEval(engine: Engine, items: HeldOut[], sampling: Sampling, ou
 
 const program = new Command()
   .option("--json <file>", "write the numbers as JSON")
-  .option("--limit <n>", "held-out prompts to generate", "100")
+  .option("--limit <n>", "held-out prompts to generate (default 100; 300 with --physics)")
   .option("--skip <n>", "start after this many held-out prompts (choose settings on prompts the report does not use)", "0")
   .option("--out <dir>", "folder for the contact sheet and plots", "eval-out")
   .option("--physics", "compare unguided and physics-guided generation")
@@ -110,7 +111,8 @@ const program = new Command()
     const o = args.parse(raw);
     mkdirSync(o.out, { recursive: true });
     const engine = createEngine({ registry, services: createServices({ outputDir: join(o.out, "output"), tempDir: join(o.out, "temp"), inputDir: join(o.out, "input") }) });
-    const items = heldOutPrompts(o.limit, o.skip);
+    const limit = o.limit ?? (o.physics ? 300 : 100);
+    const items = heldOutPrompts(limit, o.skip);
     // Only the options given: the workflow keeps its own values for the rest.
     const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, sampler: o.sampler, pack: o.pack });
     let result: Record<string, unknown>;
@@ -119,7 +121,7 @@ const program = new Command()
     } else if (o.long) {
       result = await longVideoEval(engine, items, sampling, o.out);
     } else if (o.sketch) {
-      result = await sketchEval(engine, o.limit, o.skip, sampling, o.out);
+      result = await sketchEval(engine, limit, o.skip, sampling, o.out);
     } else if (o.interpolate) {
       result = await interpolationEval(items, o.out);
     } else if (o.i2v) {

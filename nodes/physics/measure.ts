@@ -46,7 +46,10 @@ export function objectMask(frame: Uint8Array, bg: Uint8Array, w: number, h: numb
     const r = frame[i * 3]!, g = frame[i * 3 + 1]!, b = frame[i * 3 + 2]!;
     const R = bg[i * 3]!, G = bg[i * 3 + 1]!, B = bg[i * 3 + 2]!;
     const diff = Math.abs(r - R) + Math.abs(g - G) + Math.abs(b - B);
-    if (diff < 60) continue;
+    // A grey or black object on a coloured sky (black on the night sky's blue) differs by less
+    // than 60, but no background pixel there is grey: a neutral pixel over a chromatic one counts.
+    const neutralOnColour = diff >= 24 && Math.max(r, g, b) - Math.min(r, g, b) <= 16 && Math.max(R, G, B) - Math.min(R, G, B) >= 24;
+    if (diff < 60 && !neutralOnColour) continue;
     // A shadow darkens the background evenly: all three channels by about the same ratio.
     const kr = r / (R + 1), kg = g / (G + 1), kb = b / (B + 1);
     // The renderer's shadows keep at least half the light; darker is an object (a black one, say).

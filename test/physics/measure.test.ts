@@ -18,6 +18,18 @@ describe("the eval's measuring instrument", () => {
     expect(traj / n).toBeLessThan(2);
   });
 
+  it("sees black objects on the night sky (grey on blue: under the colour threshold, never background)", async () => {
+    for (const shape of ["triangle", "ball", "box"] as const) {
+      for (const motion of ["falls", "thrown_left"] as const) {
+        const d = { shape, color: "black", size: "small", material: "normal", count: 1, motion, background: "night", walls: false } as const;
+        const clip = await makeClip(d, 7);
+        const m = measureClip(clip.render, clip.scene, clip.trace);
+        expect(m.permanence_ok, `${shape} ${motion}`).toBe(true);
+        expect(m.trajectory_err_px, `${shape} ${motion}`).toBeLessThan(1.5);
+      }
+    }
+  });
+
   it("fails a clip whose object is gone or in the wrong colour", async () => {
     const clip = await makeClip(sampleDescription(3, "train"), 3);
     const empty = await makeClip({ ...sampleDescription(3, "train"), color: clip.scene.objects[0]!.color === "red" ? "blue" : "red" }, 3);
