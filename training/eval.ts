@@ -1,4 +1,4 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate | --long | --sketch] [--pack NAME] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate | --long | --sketch | --paraphrase] [--pack NAME] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
@@ -6,6 +6,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { registry } from "../nodes/index.ts";
+import { findPack, loadTokenizer } from "../nodes/model/pack.ts";
+import { DEFAULT_PACK, SHIPPED_MODELS } from "../nodes/model/roots.ts";
 import { resolveScene } from "../nodes/physics/describe.ts";
 import { SAMPLER_NAMES } from "../nodes/sampling/index.ts";
 import { measureClip, type ClipMetrics } from "../nodes/physics/measure.ts";
@@ -25,6 +27,7 @@ import { imageToVideoEval } from "./eval/image-to-video.ts";
 import { interpolationEval } from "./eval/interpolate.ts";
 import { longVideoEval } from "./eval/long-video.ts";
 import { sketchEval } from "./eval/sketch.ts";
+import { paraphrase } from "./eval/paraphrase.ts";
 
 const args = z.object({
   json: z.string().optional(),
@@ -39,6 +42,7 @@ const args = z.object({
   interpolate: z.boolean().default(false),
   long: z.boolean().default(false),
   sketch: z.boolean().default(false),
+  paraphrase: z.boolean().default(false),
   upscaler: z.string().min(1).optional(),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
@@ -51,6 +55,22 @@ const args = z.object({
   end: z.coerce.number().min(0).max(1).optional(),
   background: z.coerce.number().min(0).max(1).optional(),
 });
+
+/** How many prompts carry words outside the shipped pack's vocabulary, and the commonest such words. */
+function unknownWords(prompts: string[]): string {
+  const pack = findPack([SHIPPED_MODELS], DEFAULT_PACK);
+  if (!pack?.manifest) return "no shipped pack to tokenize with";
+  const tokenize = loadTokenizer(pack.dir, pack.manifest);
+  const tally = new Map<string, number>();
+  let withUnknown = 0;
+  for (const p of prompts) {
+    const { unknown } = tokenize(p);
+    if (unknown.length) withUnknown++;
+    for (const w of unknown) tally.set(w, (tally.get(w) ?? 0) + 1);
+  }
+  const top = [...tally.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([w, n]) => `${w} ×${n}`).join(", ");
+  return `prompts with words outside the vocabulary: ${withUnknown}/${prompts.length}; commonest: ${top}`;
+}
 
 export interface HeldOut { prompt: string; seed: number; scene: ReturnType<typeof resolveScene> }
 
@@ -95,6 +115,7 @@ const program = new Command()
   .option("--i2v", "image-to-video: each scene's true first frame + its prompt; the clip against the simulation, its first frame against the truth")
   .option("--interpolate", "frame interpolation 8 → 16 and 24 fps: each method's in-betweens against true renders at those rates (no generation)")
   .option("--long", "the long-video template: 64-frame clips (5 windows) against a 64-frame simulation, and how visible the joins between windows are")
+  .option("--paraphrase", "the text eval on the paraphrase split: the same held-out scenes in people's words (training/eval/paraphrase.ts)")
   .option("--sketch", "sketch to video: programmatic sketches of held-out combinations through the sketch-to-video template, against the sketch and its simulation")
   .option("--upscaler <name|dir>", "with --upscale: upscaler pack, a folder under models/ or a path (default: physics-tiny-upscaler)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
@@ -112,7 +133,9 @@ const program = new Command()
     mkdirSync(o.out, { recursive: true });
     const engine = createEngine({ registry, services: createServices({ outputDir: join(o.out, "output"), tempDir: join(o.out, "temp"), inputDir: join(o.out, "input") }) });
     const limit = o.limit ?? (o.physics ? 300 : 100);
-    const items = heldOutPrompts(limit, o.skip);
+    const split = heldOutPrompts(limit, o.skip);
+    // The paraphrase split: the same scenes and seeds, other words.
+    const items = o.paraphrase ? split.map((it) => ({ ...it, prompt: paraphrase(sampleDescription(it.seed, "heldout"), it.seed) })) : split;
     // Only the options given: the workflow keeps its own values for the rest.
     const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, sampler: o.sampler, pack: o.pack });
     let result: Record<string, unknown>;
@@ -138,6 +161,7 @@ const program = new Command()
       const byBackground = countSplit(metrics, items.map((it) => it.scene.background));
       const med = medians(metrics);
       console.log(`\n${table({ "held-out": summary })}\n${formatMedians("held-out", med)}\n\n${formatCountSplit("objects", byObjects)}\n${formatCountSplit("background", byBackground)}\n\nworst ten:\n${worstTable(metrics, items.map((it) => it.prompt))}\ncontact sheets: ${join(o.out, "samples.png")}, ${join(o.out, "worst.png")}`);
+      if (o.paraphrase) console.log(`\n${unknownWords(items.map((it) => it.prompt))}`);
       result = { ...summary, median: med, count_by_objects: byObjects, count_by_background: byBackground, per_prompt: metrics.map((m, i) => ({ prompt: items[i]!.prompt, ...m, track: undefined })) };
     }
     if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { phrase } from "../../nodes/physics/phrase.ts";
+import { createRng } from "../../nodes/physics/rng.ts";
+import { clipSeed, sampleDescription } from "../../nodes/physics/sample.ts";
+import { paraphrase } from "../../training/eval/paraphrase.ts";
+
+describe("the paraphrase split", () => {
+  it("names each held-out scene's colour and count in other words than the grammar's, the same way every time", () => {
+    const counts = ["a|one|a single|1|an", "two|2|a pair of|a couple of", "three|3|a trio of"];
+    let differs = 0;
+    for (let i = 0; i < 200; i++) {
+      const seed = clipSeed(1, i, "heldout");
+      const d = sampleDescription(seed, "heldout");
+      const text = paraphrase(d, seed);
+      expect(paraphrase(d, seed)).toBe(text);
+      expect(text.toLowerCase()).toContain(d.color);
+      expect(text.toLowerCase()).toMatch(new RegExp(`^(.*, )?(${counts[d.count - 1]}) `));
+      if (text !== phrase(d, createRng(seed ^ 0xbeef))) differs++;
+    }
+    expect(differs).toBe(200);
+  });
+});
