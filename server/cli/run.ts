@@ -6,6 +6,7 @@ import { createEngine, missingTypes, missingTypesMessage, validate, WorkflowForm
 import { customNodeDirs, loadCustomNodes } from "../custom-nodes.ts";
 import { applySets, formatValidationError, outputFiles, readWorkflowFile } from "../run-workflow.ts";
 import { createServices, modelDirsFrom } from "../services.ts";
+import { collect } from "./flags.ts";
 import { reportProgress } from "./progress.ts";
 
 export const EXIT_NODE_ERROR = 1;
@@ -18,10 +19,6 @@ interface RunFlags {
   json?: boolean;
   models?: string[];
   customNodes?: string[];
-}
-
-function collect(value: string, prior: string[] | undefined): string[] {
-  return [...(prior ?? []), value];
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<number> {

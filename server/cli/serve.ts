@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { queueUrlSchema } from "../queue/redis-link.ts";
+import { collect, parseFlags } from "./flags.ts";
 
 export const serveOptionsSchema = z.object({
   host: z.string().min(1).optional(),
@@ -31,10 +32,6 @@ export function resolveServeOptions(o: z.output<typeof serveOptionsSchema>): Ser
   return { ...o, host: o.host ?? (o.listen ? "0.0.0.0" : "127.0.0.1"), token: o.token ?? process.env.T2V_TOKEN };
 }
 
-function collect(value: string, prior: string[] | undefined): string[] {
-  return [...(prior ?? []), value];
-}
-
 export function register(program: Command): void {
   program
     .command("serve")
@@ -51,13 +48,9 @@ export function register(program: Command): void {
     .option("--queue <url>", "put jobs on a Redis queue for `t2v worker`s: redis://[:password@]host:port[/db] or rediss:// (default: the embedded queue)")
     .option("--custom-nodes <dir>", "a folder of custom node packs (repeatable; default ./custom_nodes if it exists)", collect)
     .action(async (flags: unknown) => {
-      const r = serveOptionsSchema.safeParse(flags);
-      if (!r.success) {
-        for (const i of r.error.issues) process.stderr.write(`error: --${i.path.join(".")}: ${i.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const opts = resolveServeOptions(r.data);
+      const parsed = parseFlags(serveOptionsSchema, flags);
+      if (!parsed) return;
+      const opts = resolveServeOptions(parsed);
       // Loaded here, not at the top, so `t2v run` never pays for the HTTP stack.
       const { startServer } = await import("../app.ts");
       try {

@@ -10,6 +10,7 @@ import { createEngine } from "../../core/engine/index.ts";
 import { customNodeDirs, loadCustomNodes } from "../custom-nodes.ts";
 import { queueUrlSchema, showUrl } from "../queue/redis-link.ts";
 import { createServices, modelDirsFrom } from "../services.ts";
+import { collect, parseFlags } from "./flags.ts";
 
 export const workerOptionsSchema = z.object({
   queue: queueUrlSchema,
@@ -24,10 +25,6 @@ export const workerOptionsSchema = z.object({
   lockMs: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   maxStalls: z.coerce.number().int().min(0).max(100).default(1),
 });
-
-function collect(value: string, prior: string[] | undefined): string[] {
-  return [...(prior ?? []), value];
-}
 
 /** Opens the default pack on the asked device: which execution provider this machine really gives. */
 export async function probeProvider(services: Services, device: Provider): Promise<{ provider: string; note?: string }> {
@@ -53,13 +50,8 @@ export function register(program: Command): void {
     .option("--lock-ms <ms>", "a job whose worker is silent this long goes to another worker", "30000")
     .option("--max-stalls <n>", "times a job may lose its worker before it fails", "1")
     .action(async (flags: unknown) => {
-      const r = workerOptionsSchema.safeParse(flags);
-      if (!r.success) {
-        for (const i of r.error.issues) process.stderr.write(`error: --${i.path.join(".")}: ${i.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const o = r.data;
+      const o = parseFlags(workerOptionsSchema, flags);
+      if (!o) return;
       const logger = pino({ level: process.env.LOG_LEVEL ?? "info" });
       const services = createServices({ outputDir: o.outputDir, inputDir: o.inputDir, modelDirs: modelDirsFrom(o.models), device: o.device });
       const { registry } = await loadCustomNodes(customNodeDirs(o.customNodes), builtinNodes(services.modelRoots), logger);
