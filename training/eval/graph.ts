@@ -45,12 +45,19 @@ export interface GenerateOptions {
   scene?: Record<string, unknown>;
   /** For physics workflows: overrides of the Physics Guidance node's params (method, strength…). */
   guidance?: Record<string, unknown>;
+  /** For the sketch workflow: Sketch Scene's drawing, as JSON (its prompt then comes from Describe Scene's link). */
+  sketch?: string;
 }
 
 /** Sampler settings an eval may override (otherwise the workflow's). */
 export type Sampling = Pick<GenerateOptions, "steps" | "cfg" | "shift" | "sampler" | "pack">;
 
-export interface Generated { frames: Frames; trace?: PhysicsTraceValue }
+export interface Generated {
+  frames: Frames;
+  trace?: PhysicsTraceValue;
+  /** What Describe Scene wrote, in workflows that have one. */
+  described?: string;
+}
 
 export async function generate(engine: Engine, template: Workflow, o: GenerateOptions): Promise<Generated> {
   let wf = setParams(template, positivePromptNode(template), { text: o.prompt });
@@ -63,11 +70,14 @@ export async function generate(engine: Engine, template: Workflow, o: GenerateOp
   const sceneNode = wf.nodes.find((n) => n.type === "t2v.PhysicsScene")?.id;
   if (sceneNode) wf = setParams(wf, sceneNode, { prompt: o.prompt, ...o.scene });
   if (o.guidance) wf = setParams(wf, nodeOfType(wf, "t2v.PhysicsGuidance"), o.guidance);
+  if (o.sketch !== undefined) wf = setParams(wf, nodeOfType(wf, "t2v.SketchScene"), { sketch: o.sketch });
   const decode = nodeOfType(wf, "t2v.Decode");
   const r = await engine.run(wf, { targets: [decode] });
   if (r.status !== "success") throw new Error(`generation failed at node ${r.error?.nodeId}: ${r.error?.message}`);
   const frames = r.values[decode]!.FRAMES as Frames;
   const simNode = wf.nodes.find((n) => n.type === "t2v.PhysicsSimulate")?.id;
   const trace = simNode ? (r.values[simNode]?.PHYSICS_TRACE as PhysicsTraceValue | undefined) : undefined;
-  return { frames, trace };
+  const describeNode = wf.nodes.find((n) => n.type === "t2v.DescribeScene")?.id;
+  const described = describeNode ? (r.values[describeNode]?.STRING as string | undefined) : undefined;
+  return { frames, trace, described };
 }

@@ -12,10 +12,9 @@ import { clipSeed, sampleDescription } from "../../nodes/physics/sample.ts";
 import { outsideRange, sketchToScene, type Sketch } from "../../nodes/physics/sketch.ts";
 import type { SceneSpec } from "../../nodes/physics/scene.ts";
 import { SIZES, WORLD, type SizeName } from "../../nodes/physics/vocabulary.ts";
-import type { Engine, Workflow } from "../../core/engine/index.ts";
+import type { Engine } from "../../core/engine/index.ts";
 import type { Frames } from "../../nodes/model/values.ts";
-import type { PhysicsTraceValue } from "../../nodes/physics-nodes/values.ts";
-import { loadTemplate, nodeOfType, type Sampling, setParams } from "./graph.ts";
+import { generate, loadTemplate, type Sampling } from "./graph.ts";
 import { contactSheet, formatMedians, medians, misses, summarize, table, type SheetRow } from "./report.ts";
 
 export interface DrawnSketch { sketch: Sketch; seed: number }
@@ -70,18 +69,6 @@ export function startPositionError(frames: Frames, scene: SceneSpec): number {
   return best(0, new Set()) / want.length;
 }
 
-async function generateSketch(engine: Engine, template: Workflow, sketch: Sketch, seed: number, sampling: Sampling): Promise<{ frames: Frames; trace: PhysicsTraceValue; prompt: string }> {
-  let wf = setParams(template, nodeOfType(template, "t2v.SketchScene"), { sketch: JSON.stringify(sketch) });
-  wf = setParams(wf, nodeOfType(wf, "t2v.EmptyVideoLatent"), { seed, control_after_generate: "fixed" });
-  if (sampling.steps) wf = setParams(wf, nodeOfType(wf, "t2v.Scheduler"), { steps: sampling.steps });
-  if (sampling.cfg !== undefined) wf = setParams(wf, nodeOfType(wf, "t2v.Sampler"), { cfg: sampling.cfg });
-  if (sampling.pack) wf = setParams(wf, nodeOfType(wf, "t2v.LoadModel"), { pack: sampling.pack });
-  const decode = nodeOfType(wf, "t2v.Decode"), sim = nodeOfType(wf, "t2v.PhysicsSimulate"), describe = nodeOfType(wf, "t2v.DescribeScene");
-  const r = await engine.run(wf, { targets: [decode] });
-  if (r.status !== "success") throw new Error(`generation failed at node ${r.error?.nodeId}: ${r.error?.message}`);
-  return { frames: r.values[decode]!.FRAMES as Frames, trace: r.values[sim]!.PHYSICS_TRACE as PhysicsTraceValue, prompt: r.values[describe]!.STRING as string };
-}
-
 export async function sketchEval(engine: Engine, n: number, skip: number, sampling: Sampling, out: string): Promise<Record<string, unknown>> {
   const template = loadTemplate("sketch-to-video.json");
   const metrics: ClipMetrics[] = [], start: number[] = [], rows: SheetRow[] = [], prompts: string[] = [], flagged: string[][] = [];
@@ -90,13 +77,16 @@ export async function sketchEval(engine: Engine, n: number, skip: number, sampli
   for (let k = 0; k < n; k++) {
     const i = skip + k;
     const { sketch } = drawSketch(i);
-    const g = await generateSketch(engine, template, sketch, 100 + i, sampling);
+    // The prompt is Describe Scene's (linked into Text Encode), not one given here.
+    const g = await generate(engine, template, { prompt: "", seed: 100 + i, ...sampling, sketch: JSON.stringify(sketch) });
+    const trace = g.trace!;
+    const prompt = g.described ?? "";
     const scene = sketchToScene(sketch);
-    metrics.push(measureClip(g.frames, g.trace.scene, g.trace.trace));
+    metrics.push(measureClip(g.frames, trace.scene, trace.trace));
     start.push(startPositionError(g.frames, scene));
     flagged.push(outsideRange(scene));
-    prompts.push(g.prompt);
-    rows.push({ prompt: `${i + 1}. ${g.prompt}`, ...g.frames });
+    prompts.push(prompt);
+    rows.push({ prompt: `${i + 1}. ${prompt}`, ...g.frames });
     bar.increment();
   }
   bar.stop();
