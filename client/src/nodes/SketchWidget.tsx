@@ -49,7 +49,7 @@ const BACKDROP: Record<string, [string, string, string]> = {
   grass: ["#64a0e6", "#c8e4f8", "#44963a"],
 };
 
-const setParam = (id: string, name: string, v: unknown) => useStudio.getState().setParam(id, name, v);
+const setParam = (id: string, name: string, v: unknown, o?: { separate?: boolean }) => useStudio.getState().setParam(id, name, v, o);
 const rgb = (o: SketchOptions, color: string) => `rgb(${(o.colors[color] ?? [128, 128, 128]).join(",")})`;
 const typing = (t: EventTarget) => t instanceof HTMLElement && ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName);
 const stop = (e: SyntheticEvent) => e.stopPropagation();
@@ -83,7 +83,7 @@ export function SketchWidget({ nodeId, param, value, linked }: Props) {
   const commit = (d: Drawing) => {
     const next = writeDrawing(d);
     // Each gesture is its own undo step, however quickly the next one follows.
-    if (next !== writeDrawing(drawing)) useStudio.getState().setParam(nodeId, param.name, next, { separate: true });
+    if (next !== writeDrawing(drawing)) setParam(nodeId, param.name, next, { separate: true });
   };
   const panel = (size: number) => (
     <SketchPanel drawing={drawing} options={options} ui={ui} setUi={setUi} commit={commit} size={size} readOnly={linked} text={text} name={param.name} onText={(t) => setParam(nodeId, param.name, t)} onEnlarge={size < 400 ? () => setEnlarged(true) : undefined} />
@@ -192,16 +192,7 @@ function SketchPanel(props: PanelProps) {
   );
 }
 
-interface SurfaceProps {
-  drawing: Drawing;
-  options: SketchOptions;
-  ui: Ui;
-  setUi: (f: (u: Ui) => Ui) => void;
-  commit: (d: Drawing) => void;
-  size: number;
-  readOnly: boolean;
-  selected: number;
-}
+type SurfaceProps = Pick<PanelProps, "drawing" | "options" | "ui" | "setUi" | "commit" | "size" | "readOnly"> & { selected: number };
 
 /** The world as SVG in metres (viewBox = world, y flipped); a gesture is drawn as a local draft until the pointer goes up. */
 function SketchSurface({ drawing, options, ui, setUi, commit, size, readOnly, selected }: SurfaceProps) {
