@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { paintBackground } from "../../nodes/physics/background.ts";
 import { makeClip } from "../../nodes/physics/clip.ts";
 import { resolveScene } from "../../nodes/physics/describe.ts";
 import { parsePrompt } from "../../nodes/physics/parse.ts";
@@ -47,6 +48,20 @@ describe("simulation and rendering", () => {
     const x = Math.round(p.x * 8), y = Math.round((8 - p.y) * 8);
     const i = (y * w + x) * 3;
     expect(rgb[i + 2]!).toBeGreaterThan(rgb[i]! + 80); // blue dominates at the centre
+  });
+
+  it("every background rendered 4× larger area-averages back to the 64×64 one (bands and stars on one grid)", () => {
+    for (const bg of ["sky", "night", "sunset", "beach", "grass"] as const) {
+      const small = paintBackground(bg, 64, 64, 56), big = paintBackground(bg, 256, 256, 224);
+      let worst = 0;
+      for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) for (let k = 0; k < 3; k++) {
+        let sum = 0;
+        for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) sum += big[((y * 4 + dy) * 256 + x * 4 + dx) * 3 + k]!;
+        worst = Math.max(worst, Math.abs(sum / 16 - small[(y * 64 + x) * 3 + k]!));
+      }
+      // Smooth gradients sampled at other pixel centres differ by a few levels; a band or star row out of step differs by 70+.
+      expect(worst, bg).toBeLessThan(4);
+    }
   });
 
   it("held-out combinations never appear in training draws", () => {

@@ -53,7 +53,6 @@ async function writeSplit(dir: string, split: "train" | "heldout", count: number
   for (let i = start; i < count; i++) {
     const s = clipSeed(seed, i, split);
     const desc = sampleDescription(s, split);
-    // The large render's night stars are the small render's (pairs.ts, consistentNight).
     const pair = await simulatePair(resolveScene(desc, s), DEFAULT_CLIP, SCALE);
     writeSync(lr, pair.lr.rgb);
     writeSync(hr, pair.hr.rgb);
