@@ -10,6 +10,7 @@ import { phrase } from "../nodes/physics/phrase.ts";
 import { createRng } from "../nodes/physics/rng.ts";
 import { clipSeed, sampleDescription } from "../nodes/physics/sample.ts";
 import { promptWords } from "../nodes/physics/words.ts";
+import { COLORS } from "../nodes/physics/vocabulary.ts";
 
 const args = z.object({
   count: z.coerce.number().int().positive(),
@@ -63,7 +64,7 @@ async function writeSplit(dir: string, split: "train" | "heldout", count: number
   closeSync(frames);
   closeSync(masks);
   writeFileSync(join(dir, "meta.jsonl"), meta.join("\n") + "\n");
-  writeFileSync(join(dir, "info.json"), JSON.stringify({ split, count, ...DEFAULT_CLIP, seed, ...(later ? { later } : {}) }, null, 2));
+  writeFileSync(join(dir, "info.json"), JSON.stringify({ split, count, ...DEFAULT_CLIP, seed, palette: COLORS, ...(later ? { later } : {}) }, null, 2));
 }
 
 const program = new Command()

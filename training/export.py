@@ -115,6 +115,7 @@ def main(a):
         }
     preview, preview_bias = fit_preview(enc, Split(os.path.join(a.data, "train")), stats)
     files = {k: f"{k}.onnx" for k in exports} | {"tokenizer": "tokenizer.json"}
+    train_info = Split(os.path.join(a.data, "train")).info
     manifest = {
         "schema": 1,
         "name": a.name,
@@ -150,6 +151,8 @@ def main(a):
         "defaults": {"width": 64, "height": 64, "frames": 16, "fps": 8, "steps": 20, "cfg": 3.0, "sampler": "euler", "scheduler": "simple", "shift": 1.0},
         "preview": {"latent_rgb": preview, "bias": preview_bias, "rgb_range": [-1, 1]},
         "tokenizer": {"path": "tokenizer.json", "max_length": LENGTH, "pad_id": PAD, "unk_id": UNK, "lowercase": True},
+        # The colours the clips were drawn in (dataset.ts writes nodes/physics's palette); Text Encode maps other colour words onto it.
+        **({"palette": train_info["palette"]} if "palette" in train_info else {}),
         "conditioning": {"simulation": {"input": "sim", "flag": "sim_flag", "shape": [16, 64, 64], "kind": "object_coverage", "range": [0, 1]},
                          **({"known": {"input": "known", "mask": "known_mask"}} if known else {})},
         "training": {

@@ -7,6 +7,11 @@ PAD, UNK = 0, 1
 LENGTH = 24
 
 
+# Lower case, and punctuation read as a space: the grammar has none, so a prompt's commas and full
+# stops would otherwise each be a word outside the vocabulary.
+NORMALIZER = {"type": "Sequence", "normalizers": [{"type": "Lowercase"}, {"type": "Replace", "pattern": {"Regex": "[^\\w\\s]"}, "content": " "}]}
+
+
 def build_tokenizer_json(words):
     vocab = {w: i for i, w in enumerate(SPECIALS + sorted(set(words)))}
     return {
@@ -14,7 +19,7 @@ def build_tokenizer_json(words):
         "truncation": None,
         "padding": None,
         "added_tokens": [{"id": i, "content": s, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False, "special": True} for i, s in enumerate(SPECIALS)],
-        "normalizer": {"type": "Lowercase"},
+        "normalizer": NORMALIZER,
         "pre_tokenizer": {"type": "Whitespace"},
         "post_processor": None,
         "decoder": None,
@@ -27,8 +32,8 @@ class Tokenizer:
         self.vocab = tokenizer_json["model"]["vocab"]
 
     def encode(self, text):
-        # Same split as the Whitespace pre-tokenizer: runs of word characters or of other non-space characters.
-        ids = [self.vocab.get(w, UNK) for w in re.findall(r"\w+|[^\w\s]+", text.lower())][:LENGTH]
+        # Same as NORMALIZER, then the Whitespace pre-tokenizer's split (runs of word characters).
+        ids = [self.vocab.get(w, UNK) for w in re.findall(r"\w+|[^\w\s]+", re.sub(r"[^\w\s]", " ", text.lower()))][:LENGTH]
         return ids + [PAD] * (LENGTH - len(ids))
 
     @staticmethod

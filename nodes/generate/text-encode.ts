@@ -1,5 +1,6 @@
 import { CONDITIONING, TEXT_ENCODER } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
+import { substituteColors, substitutionNote } from "../model/color-words.ts";
 import "../model/values.ts";
 
 export default defineNode({
@@ -7,17 +8,18 @@ export default defineNode({
   version: 1,
   title: "Text Encode",
   category: "conditioning",
-  description: "Prompt → CONDITIONING with the pack's tokenizer and text encoder. Wire a second one to the sampler's negative input. Words outside the model's vocabulary are reported.",
+  description: "Prompt → CONDITIONING with the pack's tokenizer and text encoder. Wire a second one to the sampler's negative input. Words outside the model's vocabulary are reported; a colour word outside its palette is drawn as the nearest colour it has, with a notice.",
   aliases: ["CLIPTextEncode"],
   inputs: { clip: { type: TEXT_ENCODER } },
   params: { text: p.multiline({ default: "", description: "The prompt", role: "prompt" }) },
   outputs: { CONDITIONING },
   run: async (ctx, { clip, text }) => {
-    const { ids, unknown } = clip.pack.tokenize(text);
+    const drawn = substituteColors(text, clip.pack.manifest.palette);
+    const { ids, unknown } = clip.pack.tokenize(drawn.text);
     const features = await clip.pack.encodeText(ids, 1);
     const max = clip.pack.manifest.tokenizer.max_length;
     const words = text.trim().split(/\s+/).filter(Boolean).length;
-    const notes: string[] = [];
+    const notes = drawn.substituted.map(substitutionNote);
     if (unknown.length > 0) notes.push(`not in the model's vocabulary: ${unknown.join(", ")}`);
     if (words > max) notes.push(`prompt has ${words} words; the model reads the first ${max}`);
     for (const n of notes) ctx.log.warn(n);

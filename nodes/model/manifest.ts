@@ -45,6 +45,8 @@ export const manifestSchema = z.object({
     /** Given latent frames (sampler space, [batch, C, T, h, w]) and a per-frame mask [batch, T], 1 where given. */
     known: z.object({ input: z.string(), mask: z.string() }).optional(),
   }).default({}),
+  /** The colour words the model was trained on, with the sRGB each draws. Text Encode maps other colour words onto it, with a notice. */
+  palette: z.record(z.string().regex(/^[a-z]+$/), z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)])).optional(),
   training: z.record(z.string(), z.unknown()).optional(),
 }).superRefine((m, ctx) => {
   if (m.latent.shift.length !== m.latent.channels || m.latent.scale.length !== m.latent.channels) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { substitutionNote } from "../model/color-words.ts";
 import { resolveScene } from "../physics/describe.ts";
 import { parsePrompt } from "../physics/parse.ts";
 import { sceneSpec, type SceneSpec } from "../physics/scene.ts";
@@ -44,6 +45,7 @@ export default defineNode({
   run: (_ctx, i) => {
     let scene: SceneSpec;
     let unmapped: string[] = [];
+    let notes: string[] = [];
     let description;
     if (i.scene_json.trim()) {
       let raw: unknown;
@@ -59,13 +61,14 @@ export default defineNode({
       const r = parsePrompt(i.prompt);
       description = r.description;
       unmapped = r.unmapped;
+      notes = r.substituted.map(substitutionNote);
       scene = resolveScene(r.description, i.seed);
     }
     const gravity = i.gravity_preset === "custom" ? i.gravity : GRAVITY_PRESETS[i.gravity_preset];
     scene = applyOverrides(scene, { ...i, gravity });
     return {
       outputs: { PHYSICS_SCENE: { scene, description, unmapped, timeScale: i.time_scale } },
-      ui: { text: [unmapped.length ? `not mapped: ${unmapped.join(", ")}` : "every word mapped"], scene: [scene] },
+      ui: { text: [...notes, unmapped.length ? `not mapped: ${unmapped.join(", ")}` : "every word mapped"], scene: [scene] },
     };
   },
 });

@@ -1,5 +1,6 @@
 import { sceneDescription, type SceneDescription } from "./describe.ts";
-import { COLOR_NAMES, type MotionName } from "./vocabulary.ts";
+import { paletteColorFor, type ColorSubstitution } from "../model/color-words.ts";
+import { COLOR_NAMES, COLORS, type MotionName } from "./vocabulary.ts";
 
 // Prompt → scene description, reporting what it could not map. Rule-based on purpose: the world is
 // small and a user must be able to predict what a word does.
@@ -10,13 +11,12 @@ const SYNONYMS: Record<string, Partial<Record<"shape" | "size" | "material" | "c
   triangle: { shape: "triangle" }, triangles: { shape: "triangle" }, wedge: { shape: "triangle" }, wedges: { shape: "triangle" },
   small: { size: "small" }, little: { size: "small" }, tiny: { size: "small" }, large: { size: "large" }, big: { size: "large" }, huge: { size: "large" },
   bouncy: { material: "bouncy" }, rubber: { material: "bouncy" }, heavy: { material: "heavy" }, metal: { material: "heavy" }, iron: { material: "heavy" }, steel: { material: "heavy" }, slippery: { material: "slippery" }, icy: { material: "slippery" }, ice: { material: "slippery" },
-  violet: { color: "purple" }, grey: {}, night: { background: "night" }, starry: { background: "night" }, sunset: { background: "sunset" }, dusk: { background: "sunset" }, evening: { background: "sunset" },
+  violet: { color: "purple" }, night: { background: "night" }, starry: { background: "night" }, sunset: { background: "sunset" }, dusk: { background: "sunset" }, evening: { background: "sunset" },
   beach: { background: "beach" }, sea: { background: "beach" }, ocean: { background: "beach" }, sand: { background: "beach" },
   grass: { background: "grass" }, meadow: { background: "grass" }, lawn: { background: "grass" }, field: { background: "grass" },
   sky: { background: "sky" }, day: { background: "sky" },
 };
 for (const c of COLOR_NAMES) SYNONYMS[c] = { color: c };
-delete SYNONYMS.grey;
 
 const COUNTS: Record<string, number> = { a: 1, an: 1, one: 1, single: 1, two: 2, pair: 2, three: 3, "1": 1, "2": 2, "3": 3 };
 const FALL = new Set(["falls", "fall", "falling", "drops", "drop", "dropping", "dropped", "bounces", "bounce", "bouncing"]);
@@ -32,12 +32,15 @@ export interface ParseResult {
   description: SceneDescription;
   /** Words the parser could not map to anything in the scene. */
   unmapped: string[];
+  /** Colour words outside the palette, and the palette colour each became. */
+  substituted: ColorSubstitution[];
 }
 
 export function parsePrompt(prompt: string): ParseResult {
   const words = prompt.toLowerCase().replace(/[^a-z0-9\s-]/g, " ").split(/\s+/).filter(Boolean);
   const out: Record<string, unknown> = {};
   const unmapped: string[] = [];
+  const substituted: ColorSubstitution[] = [];
   let motionKind: "fall" | "throw" | "roll" | "collide" | undefined;
   let direction: "left" | "right" | "up" | undefined;
   let place: "left" | "center" | "right" | undefined;
@@ -48,6 +51,12 @@ export function parsePrompt(prompt: string): ParseResult {
     if (syn && Object.keys(syn).length > 0) {
       // The first word for a field wins: "a red ball on a green lawn" keeps its red ball.
       for (const [k, v] of Object.entries(syn)) out[k] ??= v;
+      continue;
+    }
+    const as = paletteColorFor(w, COLORS);
+    if (as !== undefined) {
+      out.color ??= as;
+      if (!substituted.some((x) => x.word === w)) substituted.push({ word: w, as });
       continue;
     }
     if (w in COUNTS) { out.count ??= COUNTS[w]; continue; } // later ones: "in a meadow", "two walls"
@@ -71,7 +80,7 @@ export function parsePrompt(prompt: string): ParseResult {
   if (motion) out.motion = motion;
   if (place) out.place = place;
   if (motion === "collide" && (out.count === undefined || (out.count as number) < 2)) out.count = 2;
-  return { description: sceneDescription.parse(out), unmapped };
+  return { description: sceneDescription.parse(out), unmapped, substituted };
 }
 
 function resolveMotion(kind: string | undefined, dir: string | undefined): MotionName | undefined {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { loadTokenizer, readManifest } from "../../nodes/model/pack.ts";
 import { testEngine, template, withParams } from "./helpers.ts";
+
+const PACK = "models/physics-tiny";
 
 describe("the sampling stack in the engine", { timeout: 300_000 }, () => {
   it("re-running with only steps changed takes text encode, model load and noise from the cache", async () => {
@@ -46,5 +49,15 @@ describe("the sampling stack in the engine", { timeout: 300_000 }, () => {
     const engine = testEngine();
     const r = await engine.run(withParams(template(), "2", { text: "a red zeppelin falls" }), { targets: ["2"] });
     expect(r.outputs["2"]?.text).toEqual(["not in the model's vocabulary: zeppelin"]);
+  });
+
+  it("text encode reads punctuation as a space and draws a colour outside the palette as the nearest, saying so", async () => {
+    const engine = testEngine();
+    const r = await engine.run(withParams(template(), "2", { text: "A Pink ball falls, at sunset!" }), { targets: ["2"] });
+    expect(r.outputs["2"]?.text).toEqual(['"pink" is not a colour this model draws: drawn as red, the nearest it has']);
+    const tokenize = loadTokenizer(PACK, readManifest(PACK));
+    const typed = tokenize("Three RED balls, at Sunset! (2 walls.)");
+    expect(typed.unknown).toEqual([]);
+    expect([...typed.ids]).toEqual([...tokenize("three red balls at sunset 2 walls").ids]);
   });
 });

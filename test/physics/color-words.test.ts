@@ -1,0 +1,42 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { COLOR_WORDS, nearestColor, paletteColorFor, substituteColors } from "../../nodes/model/color-words.ts";
+import { parsePrompt } from "../../nodes/physics/parse.ts";
+import { COLORS } from "../../nodes/physics/vocabulary.ts";
+
+describe("colour words outside the palette", () => {
+  it("are drawn as the palette's nearest hue, a grey as the nearest of white and black", () => {
+    expect(paletteColorFor("pink", COLORS)).toBe("red");
+    expect(paletteColorFor("Crimson", COLORS)).toBe("red");
+    expect(paletteColorFor("gold", COLORS)).toBe("yellow");
+    expect(paletteColorFor("lavender", COLORS)).toBe("purple");
+    expect(paletteColorFor("brown", COLORS)).toBe("orange");
+    expect(paletteColorFor("silver", COLORS)).toBe("white");
+    expect(paletteColorFor("charcoal", COLORS)).toBe("black");
+    // Palette words and words that are not colours are left alone.
+    expect(paletteColorFor("red", COLORS)).toBeUndefined();
+    expect(paletteColorFor("ball", COLORS)).toBeUndefined();
+    // Every word maps into the palette, whatever the palette.
+    for (const w of Object.keys(COLOR_WORDS)) expect(Object.keys(COLORS)).toContain(paletteColorFor(w, COLORS));
+    expect(nearestColor([250, 10, 10], { teal: [0, 128, 128], crimson: [220, 20, 60] })).toBe("crimson");
+  });
+
+  it("are replaced in the text and listed once each", () => {
+    const r = substituteColors("A Pink ball and a pink box by a RED wall", COLORS);
+    expect(r.text).toBe("A red ball and a red box by a RED wall");
+    expect(r.substituted).toEqual([{ word: "pink", as: "red" }]);
+    expect(substituteColors("a pink ball", undefined)).toEqual({ text: "a pink ball", substituted: [] });
+  });
+
+  it("reach the physics scene as the same colour the text side draws, with the substitution reported", () => {
+    const r = parsePrompt("A gold ball falls.");
+    expect(r.description.color).toBe("yellow");
+    expect(r.substituted).toEqual([{ word: "gold", as: "yellow" }]);
+    expect(r.unmapped).toEqual([]);
+  });
+
+  it("the bundled pack's palette is the world's", () => {
+    const manifest = JSON.parse(readFileSync("models/physics-tiny/manifest.json", "utf8")) as { palette: unknown };
+    expect(manifest.palette).toEqual(COLORS);
+  });
+});
