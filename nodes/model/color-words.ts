@@ -3,19 +3,21 @@
 
 type RGB = readonly [number, number, number];
 
-/** Common colour names with the sRGB they usually mean (the CSS named colour where there is one). */
+/**
+ * Common colour names with the sRGB they usually mean (the CSS named colour where there is one).
+ * Only words that name a colour wherever they stand: not "golden" (golden hour), "rose" (it rose)
+ * or fruit and food names.
+ */
 export const COLOR_WORDS: Readonly<Record<string, RGB>> = {
-  pink: [255, 192, 203], magenta: [255, 0, 255], fuchsia: [255, 0, 255], rose: [255, 102, 153],
+  pink: [255, 192, 203], magenta: [255, 0, 255], fuchsia: [255, 0, 255],
   cyan: [0, 255, 255], aqua: [0, 255, 255], teal: [0, 128, 128], turquoise: [64, 224, 208],
   azure: [0, 127, 255], navy: [0, 0, 128], indigo: [75, 0, 130], sapphire: [15, 82, 186],
   brown: [139, 69, 19], tan: [210, 180, 140], beige: [245, 245, 220], khaki: [195, 176, 145],
   maroon: [128, 0, 0], crimson: [220, 20, 60], scarlet: [255, 36, 0], ruby: [224, 17, 95],
-  gold: [255, 215, 0], golden: [255, 215, 0], amber: [255, 191, 0], lemon: [255, 244, 79],
-  silver: [192, 192, 192], grey: [128, 128, 128], gray: [128, 128, 128], charcoal: [54, 69, 79],
-  lime: [50, 205, 50], olive: [128, 128, 0], mint: [152, 255, 152], emerald: [80, 200, 120],
-  lavender: [181, 126, 220], lilac: [200, 162, 200], mauve: [224, 176, 255], plum: [142, 69, 133],
-  coral: [255, 127, 80], salmon: [250, 128, 114], peach: [255, 203, 164], rust: [183, 65, 14],
-  bronze: [205, 127, 50], copper: [184, 115, 51], cream: [255, 253, 208], ivory: [255, 255, 240],
+  gold: [255, 215, 0], amber: [255, 191, 0], silver: [192, 192, 192], charcoal: [54, 69, 79],
+  grey: [128, 128, 128], gray: [128, 128, 128], lime: [50, 205, 50], olive: [128, 128, 0], emerald: [80, 200, 120],
+  lavender: [181, 126, 220], lilac: [200, 162, 200], mauve: [224, 176, 255], coral: [255, 127, 80], salmon: [250, 128, 114],
+  bronze: [205, 127, 50], copper: [184, 115, 51], ivory: [255, 255, 240],
 };
 
 function lab([r, g, b]: RGB): [number, number, number] {

@@ -33,6 +33,9 @@ describe("colour words outside the palette", () => {
     expect(r.description.color).toBe("yellow");
     expect(r.substituted).toEqual([{ word: "gold", as: "yellow" }]);
     expect(r.unmapped).toEqual([]);
+    // "Golden hour" is a time of day, not a colour.
+    expect(parsePrompt("At golden hour, a blue ball falls").description.color).toBe("blue");
+    expect(substituteColors("at golden hour", COLORS).substituted).toEqual([]);
   });
 
   it("the bundled pack's palette is the world's", () => {
