@@ -1,4 +1,4 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate | --long | --sketch | --paraphrase] [--pack NAME] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate | --long | --sketch | --paraphrase [first|fresh]] [--pack NAME] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
@@ -28,6 +28,7 @@ import { interpolationEval } from "./eval/interpolate.ts";
 import { longVideoEval } from "./eval/long-video.ts";
 import { sketchEval } from "./eval/sketch.ts";
 import { paraphrase } from "./eval/paraphrase.ts";
+import { freshParaphrase } from "./eval/paraphrase-fresh.ts";
 
 const args = z.object({
   json: z.string().optional(),
@@ -42,7 +43,8 @@ const args = z.object({
   interpolate: z.boolean().default(false),
   long: z.boolean().default(false),
   sketch: z.boolean().default(false),
-  paraphrase: z.boolean().default(false),
+  // `--paraphrase` alone is the first split; `--paraphrase fresh` the one written blind.
+  paraphrase: z.union([z.literal(true).transform(() => "first" as const), z.enum(["first", "fresh"])]).optional(),
   upscaler: z.string().min(1).optional(),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
@@ -115,7 +117,7 @@ const program = new Command()
   .option("--i2v", "image-to-video: each scene's true first frame + its prompt; the clip against the simulation, its first frame against the truth")
   .option("--interpolate", "frame interpolation 8 → 16 and 24 fps: each method's in-betweens against true renders at those rates (no generation)")
   .option("--long", "the long-video template: 64-frame clips (5 windows) against a 64-frame simulation, and how visible the joins between windows are")
-  .option("--paraphrase", "the text eval on the paraphrase split: the same held-out scenes in people's words (training/eval/paraphrase.ts)")
+  .option("--paraphrase [split]", "the text eval on a paraphrase split, the same held-out scenes in people's words: first (training/eval/paraphrase.ts, the default) or fresh (paraphrase-fresh.ts, written blind)")
   .option("--sketch", "sketch to video: programmatic sketches of held-out combinations through the sketch-to-video template, against the sketch and its simulation")
   .option("--upscaler <name|dir>", "with --upscale: upscaler pack, a folder under models/ or a path (default: physics-tiny-upscaler)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
@@ -135,7 +137,8 @@ const program = new Command()
     const limit = o.limit ?? (o.physics ? 300 : 100);
     const split = heldOutPrompts(limit, o.skip);
     // The paraphrase split: the same scenes and seeds, other words.
-    const items = o.paraphrase ? split.map((it) => ({ ...it, prompt: paraphrase(sampleDescription(it.seed, "heldout"), it.seed) })) : split;
+    const phrasing = o.paraphrase === "fresh" ? freshParaphrase : o.paraphrase === "first" ? paraphrase : undefined;
+    const items = phrasing ? split.map((it) => ({ ...it, prompt: phrasing(sampleDescription(it.seed, "heldout"), it.seed) })) : split;
     // Only the options given: the workflow keeps its own values for the rest.
     const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, sampler: o.sampler, pack: o.pack });
     let result: Record<string, unknown>;
@@ -162,7 +165,7 @@ const program = new Command()
       const med = medians(metrics);
       console.log(`\n${table({ "held-out": summary })}\n${formatMedians("held-out", med)}\n\n${formatCountSplit("objects", byObjects)}\n${formatCountSplit("background", byBackground)}\n\nworst ten:\n${worstTable(metrics, items.map((it) => it.prompt))}\ncontact sheets: ${join(o.out, "samples.png")}, ${join(o.out, "worst.png")}`);
       if (o.paraphrase) console.log(`\n${unknownWords(items.map((it) => it.prompt))}`);
-      result = { ...summary, median: med, count_by_objects: byObjects, count_by_background: byBackground, per_prompt: metrics.map((m, i) => ({ prompt: items[i]!.prompt, ...m, track: undefined })) };
+      result = { split: o.paraphrase ?? "grammar", ...summary, median: med, count_by_objects: byObjects, count_by_background: byBackground, per_prompt: metrics.map((m, i) => ({ prompt: items[i]!.prompt, ...m, track: undefined })) };
     }
     if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));
   });

@@ -3,6 +3,7 @@ import { phrase } from "../../nodes/physics/phrase.ts";
 import { createRng } from "../../nodes/physics/rng.ts";
 import { clipSeed, sampleDescription } from "../../nodes/physics/sample.ts";
 import { paraphrase } from "../../training/eval/paraphrase.ts";
+import { freshParaphrase } from "../../training/eval/paraphrase-fresh.ts";
 
 describe("the paraphrase split", () => {
   it("names each held-out scene's colour and count in other words than the grammar's, the same way every time", () => {
@@ -16,6 +17,19 @@ describe("the paraphrase split", () => {
       expect(text.toLowerCase()).toContain(d.color);
       expect(text.toLowerCase()).toMatch(new RegExp(`^(.*, )?(${counts[d.count - 1]}) `));
       if (text !== phrase(d, createRng(seed ^ 0xbeef))) differs++;
+    }
+    expect(differs).toBe(200);
+  });
+
+  it("the fresh split (written blind) also names each scene's colour, differs from the grammar, and repeats itself for a seed", () => {
+    let differs = 0;
+    for (let i = 0; i < 200; i++) {
+      const seed = clipSeed(1, i, "heldout");
+      const d = sampleDescription(seed, "heldout");
+      const text = freshParaphrase(d, seed);
+      expect(freshParaphrase(d, seed)).toBe(text);
+      expect(text.toLowerCase()).toContain(d.color);
+      if (text !== phrase(d, createRng(seed ^ 0xbeef)) && text !== paraphrase(d, seed)) differs++;
     }
     expect(differs).toBe(200);
   });

@@ -1,0 +1,188 @@
+"""Teaches the shipped text encoder prompts as people type them, leaving the denoiser as it is.
+
+The student starts as the pack's text encoder (read from its ONNX file) with the vocabulary grown by
+the words of training/augment.ts's paraphrases (old ids unchanged, new rows starting at [UNK]'s).
+Each pair is (text, target): the student's features of `text` are pulled to the frozen teacher's
+features of `target`, position by position, so the denoiser sees what it saw in training. Grammar
+phrasings are in the pairs too, as their own targets, so they keep their features.
+
+/usr/bin/python3 training/distill_text.py [--pairs $T2V_CACHE/paraphrase/pairs.jsonl] [--steps 6000]
+/usr/bin/python3 training/distill_text.py --export models/physics-tiny   # ONNX + tokenizer.json + manifest hashes, checked in onnxruntime-node
+"""
+import argparse
+import collections
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import CACHE, setup_threads  # noqa: E402
+from models import TextEncoder  # noqa: E402
+from tok import LENGTH, NORMALIZER, PAD, UNK  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OPSET = 16
+SNAPSHOT = os.path.join(HERE, "snapshots", "te-paraphrase.fp16.pt")
+
+
+def words_of(text):
+    """The tokenizer's words: lower case, punctuation as a space, runs of word characters (tok.py)."""
+    return re.findall(r"\w+", re.sub(r"[^\w\s]", " ", text.lower()))
+
+
+def encode(vocab, texts):
+    ids = torch.full((len(texts), LENGTH), PAD, dtype=torch.long)
+    for i, t in enumerate(texts):
+        w = [vocab.get(x, UNK) for x in words_of(t)][:LENGTH]
+        ids[i, : len(w)] = torch.tensor(w, dtype=torch.long)
+    return ids
+
+
+def teacher_from_onnx(path):
+    """The text encoder's weights back from its ONNX export: named initialisers as they are, and the
+    anonymous MatMul constants (in_proj, linear1, linear2 per layer, transposed) in graph order."""
+    import onnx
+    from onnx import numpy_helper
+
+    m = onnx.load(path)
+    init = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in m.graph.initializer}
+    vocab_n, d = init["emb.weight"].shape
+    depth = 1 + max(int(k.split(".")[1]) for k in init if k.startswith("layers."))
+    model = TextEncoder(vocab_n, LENGTH, d, depth)
+    sd = {k: v for k, v in init.items() if k in model.state_dict()}
+    consts = [init[n.input[1]] for n in m.graph.node if n.op_type == "MatMul" and n.input[1] in init and n.input[1] not in sd]
+    names = [f"layers.{i}.{w}" for i in range(depth) for w in ("self_attn.in_proj_weight", "linear1.weight", "linear2.weight")]
+    if len(consts) != len(names):
+        sys.exit(f"{path}: expected {len(names)} MatMul weights, found {len(consts)}")
+    for name, c in zip(names, consts):
+        sd[name] = c.t().contiguous()
+    missing = set(model.state_dict()) - set(sd)
+    if missing:
+        sys.exit(f"{path}: no weights for {sorted(missing)}")
+    model.load_state_dict(sd)
+    return model.eval()
+
+
+def grown(teacher, n_new):
+    old = teacher.emb.weight.shape[0]
+    student = TextEncoder(old + n_new, LENGTH, teacher.emb.weight.shape[1], len(teacher.layers))
+    sd = {k: v.clone() for k, v in teacher.state_dict().items()}
+    sd["emb.weight"] = torch.cat([sd["emb.weight"], sd["emb.weight"][UNK].expand(n_new, -1)])
+    student.load_state_dict(sd)
+    return student
+
+
+def train(a):
+    pairs = [json.loads(line) for line in open(a.pairs)]
+    pack = os.path.join(ROOT, "models", "physics-tiny")
+    tok = json.load(open(os.path.join(pack, "tokenizer.json")))
+    vocab = dict(tok["model"]["vocab"])
+    counts = collections.Counter(w for p in pairs for w in words_of(p["text"]))
+    new = sorted(w for w, c in counts.items() if w not in vocab and c >= a.min_count)
+    for w in new:
+        vocab[w] = len(vocab)
+    teacher = teacher_from_onnx(os.path.join(pack, "text_encoder.onnx"))
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    student = grown(teacher, len(new))
+    print(json.dumps({"event": "start", "pairs": len(pairs), "new_words": len(new), "vocab": len(vocab)}), flush=True)
+    val, pairs = pairs[: a.val], pairs[a.val:]
+    texts = encode(vocab, [p["text"] for p in pairs])
+    with torch.no_grad():
+        targets_ids = encode(vocab, [p["target"] for p in pairs])
+        val_x = encode(vocab, [p["text"] for p in val])
+        val_y = teacher(encode(vocab, [p["target"] for p in val]))
+    opt = torch.optim.AdamW(student.parameters(), lr=a.lr, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.steps, pct_start=0.05, final_div_factor=50)
+    g = torch.Generator().manual_seed(0)
+    t0 = time.time()
+    for step in range(1, a.steps + 1):
+        idx = torch.randint(0, len(pairs), (a.batch,), generator=g)
+        with torch.no_grad():
+            y = teacher(targets_ids[idx])
+        loss = F.mse_loss(student(texts[idx]), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        if step % a.log_every == 0 or step == a.steps:
+            student.eval()
+            with torch.no_grad():
+                v = F.mse_loss(student(val_x), val_y).item()
+            student.train()
+            print(json.dumps({"step": step, "loss": round(loss.item(), 5), "val": round(v, 5), "wall_s": round(time.time() - t0, 1)}), flush=True)
+    words = sorted(vocab, key=vocab.get)
+    snap = {"te": {k: v.half() for k, v in student.state_dict().items()}, "vocab": words, "step": a.steps,
+            "pairs": len(pairs), "val_mse": v, "args": {k: getattr(a, k) for k in ("steps", "batch", "lr", "min_count")}}
+    torch.save(snap, SNAPSHOT)
+    print(json.dumps({"event": "saved", "snapshot": SNAPSHOT, "bytes": os.path.getsize(SNAPSHOT)}), flush=True)
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def export(a):
+    snap = torch.load(SNAPSHOT, map_location="cpu")
+    sd = {k: v.float() for k, v in snap["te"].items()}
+    n, d = sd["emb.weight"].shape
+    model = TextEncoder(n, LENGTH, d, 1 + max(int(k.split(".")[1]) for k in sd if k.startswith("layers.")))
+    model.load_state_dict(sd)
+    model.eval()
+    out = a.export
+    tok_path = os.path.join(out, "tokenizer.json")
+    tok = json.load(open(tok_path))
+    tok["normalizer"] = NORMALIZER
+    tok["model"]["vocab"] = {w: i for i, w in enumerate(snap["vocab"])}
+    with open(tok_path, "w") as f:
+        json.dump(tok, f)
+    onnx_path = os.path.join(out, "text_encoder.onnx")
+    ids = encode(tok["model"]["vocab"], ["Three huge springy purple orbs are hurled towards the left, at twilight!", "a red ball falls"])
+    with torch.no_grad():
+        torch.onnx.export(model, (ids,), onnx_path, input_names=["input_ids"], output_names=["text"],
+                          dynamic_axes={"input_ids": {0: "batch"}, "text": {0: "batch"}}, opset_version=OPSET)
+        expected = model(ids)
+    manifest_path = os.path.join(out, "manifest.json")
+    manifest = json.load(open(manifest_path))
+    for key, path in (("text_encoder", onnx_path), ("tokenizer", tok_path)):
+        manifest["files"][key]["sha256"] = sha256(path)
+    manifest.setdefault("training", {})["text_encoder_paraphrase"] = {
+        "from": "the pack's own text encoder, vocabulary grown by the training paraphrases' words",
+        "pairs": snap["pairs"], "steps": snap["step"], "vocab": len(snap["vocab"]), "val_mse": round(snap["val_mse"], 5),
+        "objective": "MSE between the student's features of a paraphrase (training/augment.ts, training scenes only) and the frozen encoder's features of the grammar phrasing; grammar phrasings kept as their own targets",
+    }
+    with open(manifest_path, "w") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=True)
+        f.write("\n")
+    check = {"text_encoder": {"inputs": {"input_ids": {"dtype": "int64", "dims": list(ids.shape), "data": ids.flatten().tolist()}},
+                              "output": {"name": "text", "dims": list(expected.shape), "data": expected.flatten().tolist()}}}
+    check_path = os.path.join(CACHE, "paraphrase", "check.json")
+    os.makedirs(os.path.dirname(check_path), exist_ok=True)
+    with open(check_path, "w") as f:
+        json.dump(check, f)
+    r = subprocess.run(["npx", "tsx", os.path.join(HERE, "check_export.ts"), out, check_path], cwd=ROOT)
+    sys.exit(r.returncode)
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--pairs", default=os.path.join(CACHE, "paraphrase", "pairs.jsonl"))
+    p.add_argument("--steps", type=int, default=6000)
+    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--lr", type=float, default=5e-4)
+    p.add_argument("--min-count", type=int, default=3, help="a new word needs this many uses in the pairs")
+    p.add_argument("--val", type=int, default=2000, help="pairs kept aside to watch the loss")
+    p.add_argument("--log-every", type=int, default=250)
+    p.add_argument("--export", default=None, help="write the snapshot's text encoder into this pack folder instead of training")
+    a = p.parse_args()
+    setup_threads()
+    export(a) if a.export else train(a)
