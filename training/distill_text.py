@@ -93,6 +93,13 @@ def train(a):
     for p in teacher.parameters():
         p.requires_grad_(False)
     student = grown(teacher, len(new))
+    old = teacher.emb.weight.shape[0]
+    if a.only_new_words:
+        # Everything the grammar's words pass through stays as shipped, so grammar prompts keep their
+        # features exactly; only the new words' embeddings learn.
+        for name, p in student.named_parameters():
+            p.requires_grad_(name == "emb.weight")
+        student.emb.weight.register_hook(lambda g: torch.cat([torch.zeros_like(g[:old]), g[old:]]))
     print(json.dumps({"event": "start", "pairs": len(pairs), "new_words": len(new), "vocab": len(vocab)}), flush=True)
     val, pairs = pairs[: a.val], pairs[a.val:]
     texts = encode(vocab, [p["text"] for p in pairs])
@@ -100,7 +107,7 @@ def train(a):
         targets_ids = encode(vocab, [p["target"] for p in pairs])
         val_x = encode(vocab, [p["text"] for p in val])
         val_y = teacher(encode(vocab, [p["target"] for p in val]))
-    opt = torch.optim.AdamW(student.parameters(), lr=a.lr, weight_decay=0.0)
+    opt = torch.optim.AdamW([p for p in student.parameters() if p.requires_grad], lr=a.lr, weight_decay=0.0)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.steps, pct_start=0.05, final_div_factor=50)
     g = torch.Generator().manual_seed(0)
     t0 = time.time()
@@ -120,8 +127,12 @@ def train(a):
             student.train()
             print(json.dumps({"step": step, "loss": round(loss.item(), 5), "val": round(v, 5), "wall_s": round(time.time() - t0, 1)}), flush=True)
     words = sorted(vocab, key=vocab.get)
-    snap = {"te": {k: v.half() for k, v in student.state_dict().items()}, "vocab": words, "step": a.steps,
-            "pairs": len(pairs), "val_mse": v, "args": {k: getattr(a, k) for k in ("steps", "batch", "lr", "min_count")}}
+    sd = student.state_dict()
+    # With only the new rows trained, the snapshot holds just those: the rest is the pack's own fp32
+    # encoder, read back at export, so grammar prompts keep their features to the bit.
+    te = {"emb.new_rows": sd["emb.weight"][old:].half()} if a.only_new_words else {k: v.half() for k, v in sd.items()}
+    snap = {"te": te, "base_vocab": old, "vocab": words, "step": a.steps,
+            "pairs": len(pairs), "val_mse": v, "args": {k: getattr(a, k) for k in ("steps", "batch", "lr", "min_count", "only_new_words")}}
     torch.save(snap, SNAPSHOT)
     print(json.dumps({"event": "saved", "snapshot": SNAPSHOT, "bytes": os.path.getsize(SNAPSHOT)}), flush=True)
 
@@ -131,14 +142,25 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def export(a):
-    snap = torch.load(SNAPSHOT, map_location="cpu")
-    sd = {k: v.float() for k, v in snap["te"].items()}
+def snapshot_model(snap, pack_dir):
+    """The snapshot's encoder: its own weights, or (new rows only) the pack's encoder with its first
+    base_vocab rows kept and the snapshot's rows after them."""
+    if "emb.new_rows" in snap["te"]:
+        base = teacher_from_onnx(os.path.join(pack_dir, "text_encoder.onnx"))
+        sd = base.state_dict()
+        sd["emb.weight"] = torch.cat([sd["emb.weight"][: snap["base_vocab"]], snap["te"]["emb.new_rows"].float()])
+    else:
+        sd = {k: v.float() for k, v in snap["te"].items()}
     n, d = sd["emb.weight"].shape
     model = TextEncoder(n, LENGTH, d, 1 + max(int(k.split(".")[1]) for k in sd if k.startswith("layers.")))
     model.load_state_dict(sd)
-    model.eval()
+    return model.eval()
+
+
+def export(a):
+    snap = torch.load(SNAPSHOT, map_location="cpu")
     out = a.export
+    model = snapshot_model(snap, out)
     tok_path = os.path.join(out, "tokenizer.json")
     tok = json.load(open(tok_path))
     tok["normalizer"] = NORMALIZER
@@ -147,10 +169,10 @@ def export(a):
         json.dump(tok, f)
     onnx_path = os.path.join(out, "text_encoder.onnx")
     ids = encode(tok["model"]["vocab"], ["Three huge springy purple orbs are hurled towards the left, at twilight!", "a red ball falls"])
-    with torch.no_grad():
-        torch.onnx.export(model, (ids,), onnx_path, input_names=["input_ids"], output_names=["text"],
-                          dynamic_axes={"input_ids": {0: "batch"}, "text": {0: "batch"}}, opset_version=OPSET)
-        expected = model(ids)
+    # Outside no_grad: there PyTorch's fused encoder-layer path would be traced, which ONNX lacks.
+    torch.onnx.export(model, (ids,), onnx_path, input_names=["input_ids"], output_names=["text"],
+                      dynamic_axes={"input_ids": {0: "batch"}, "text": {0: "batch"}}, opset_version=OPSET)
+    expected = model(ids).detach()
     manifest_path = os.path.join(out, "manifest.json")
     manifest = json.load(open(manifest_path))
     for key, path in (("text_encoder", onnx_path), ("tokenizer", tok_path)):
@@ -182,6 +204,7 @@ if __name__ == "__main__":
     p.add_argument("--min-count", type=int, default=3, help="a new word needs this many uses in the pairs")
     p.add_argument("--val", type=int, default=2000, help="pairs kept aside to watch the loss")
     p.add_argument("--log-every", type=int, default=250)
+    p.add_argument("--only-new-words", action="store_true", help="train only the new words' embeddings (grammar prompts keep their features exactly)")
     p.add_argument("--export", default=None, help="write the snapshot's text encoder into this pack folder instead of training")
     a = p.parse_args()
     setup_threads()

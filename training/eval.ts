@@ -59,8 +59,8 @@ const args = z.object({
 });
 
 /** How many prompts carry words outside the shipped pack's vocabulary, and the commonest such words. */
-function unknownWords(prompts: string[]): string {
-  const pack = findPack([SHIPPED_MODELS], DEFAULT_PACK);
+function unknownWords(prompts: string[], packName = DEFAULT_PACK): string {
+  const pack = findPack([SHIPPED_MODELS], packName);
   if (!pack?.manifest) return "no shipped pack to tokenize with";
   const tokenize = loadTokenizer(pack.dir, pack.manifest);
   const tally = new Map<string, number>();
@@ -164,7 +164,7 @@ const program = new Command()
       const byBackground = countSplit(metrics, items.map((it) => it.scene.background));
       const med = medians(metrics);
       console.log(`\n${table({ "held-out": summary })}\n${formatMedians("held-out", med)}\n\n${formatCountSplit("objects", byObjects)}\n${formatCountSplit("background", byBackground)}\n\nworst ten:\n${worstTable(metrics, items.map((it) => it.prompt))}\ncontact sheets: ${join(o.out, "samples.png")}, ${join(o.out, "worst.png")}`);
-      if (o.paraphrase) console.log(`\n${unknownWords(items.map((it) => it.prompt))}`);
+      if (o.paraphrase) console.log(`\n${unknownWords(items.map((it) => it.prompt), o.pack)}`);
       result = { split: o.paraphrase ?? "grammar", ...summary, median: med, count_by_objects: byObjects, count_by_background: byBackground, per_prompt: metrics.map((m, i) => ({ prompt: items[i]!.prompt, ...m, track: undefined })) };
     }
     if (o.json) writeFileSync(o.json, JSON.stringify(result, null, 2));

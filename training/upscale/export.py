@@ -112,7 +112,7 @@ def main(a):
             "steps": ck["step"], "planned_steps": args.get("steps"), "train_wall_s": round(ck.get("wall", 0)),
             "batch": args.get("batch"), "crop": f"{args.get('crop')}×{args.get('crop')} low-res, 3 frames → {SCALE * (args.get('crop') or 0)}² target",
             "loss": f"L1 + {args.get('grad_loss')}·L1 of image gradients", "optimizer": f"Adam lr {args.get('lr')}, warm-up {args.get('warmup')}, cosine to {args.get('min_lr')}×",
-            "data": f"{ck.get('train_clips')} simulated clips (nodes/physics, training split) rendered at 64×64 and 256×256; inputs are the pack autoencoder's reconstructions (training/snapshots/ae.fp16.pt) with latent noise up to 0.3 of the latent std; night-sky stars drawn consistently across resolutions",
+            "data": f"{ck.get('train_clips')} simulated clips (nodes/physics, training split) rendered at 64×64 and 256×256; inputs are the pack autoencoder's reconstructions (training/snapshots/ae.fp16.pt) with latent noise up to 0.3 of the latent std; the background's bands and stars on one 64-cell grid at both sizes",
             "heldout_psnr_periodic": ck.get("last_eval"),
         },
         "evaluation": evaluation,
