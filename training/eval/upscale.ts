@@ -125,7 +125,7 @@ export async function upscaleEval(engine: Engine, items: HeldOut[], sampling: Sa
           instrument.truth.push(measureClip(down(truth.rgb), sim.scene, sim.trace));
           const brief = (k: keyof typeof instrument) => {
             const c = instrument[k].at(-1)!;
-            return { count: c.predicted.count, color: c.predicted.color ?? null, trajectory_err_px: Number(c.trajectory_err_px.toFixed(2)) };
+            return { count: c.predicted.count, color: c.predicted.color ?? null, direction_ok: c.direction_ok, trajectory_err_px: Number(c.trajectory_err_px.toFixed(2)) };
           };
           row.instrument = { truth: { count: sim.scene.objects.length, color: sim.scene.objects[0]!.color }, "64×64": brief("small"), "model ↓64": brief("model"), "lanczos ↓64": brief("lanczos"), "truth ↓64": brief("truth") };
         }

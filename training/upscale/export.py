@@ -1,7 +1,7 @@
 """Exports the trained upscaler to ONNX with a manifest, and checks onnxruntime-node against PyTorch.
 
 /usr/bin/python3 training/upscale/export.py [--ckpt $T2V_CACHE/up/runs/sr.pt] [--out $T2V_CACHE/up/pack]
-    [--eval $T2V_CACHE/up/eval.json] [--raw] [--no-check]
+    [--eval $T2V_CACHE/up/eval.json] [--version 1.0.0] [--raw] [--no-check]
 
 Writes OUT/upscaler.onnx and OUT/manifest.json. The graph:
   input  "frames": float32 [batch, frames, 3, height, width], RGB in [-1, 1] (the pack decoder's range)
@@ -46,6 +46,12 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
+def receptive_radius(model):
+    """Input pixels seen on each side by one output pixel: one per 3×3 convolution at the input resolution."""
+    convs = [model.head, *model.body, model.tail]
+    return sum(m.kernel_size[0] // 2 for m in convs)
+
+
 def load_model(ckpt_path, raw=False):
     ck = load(ckpt_path)
     if ck is None:
@@ -85,10 +91,13 @@ def main(a):
         with open(a.eval) as f:
             evaluation = json.load(f)
     args = ck.get("args", {})
+    radius = receptive_radius(model)
     manifest = {
         "schema": 1,
         "kind": "upscaler",
         "name": a.name,
+        "version": a.version,
+        "title": "physics-tiny 4× upscaler",
         "for_pack": "physics-tiny",
         "scale": SCALE,
         "description": "4× video super-resolution for physics-tiny's 64×64 clips (→ 256×256), trained on the pack's own autoencoder reconstructions against true 256×256 renders of the same simulated scenes.",
@@ -101,12 +110,14 @@ def main(a):
         "rgb_range": [-1, 1],
         "layout": "BTCHW",
         "temporal_context": {"frames": CONTEXT, "offsets": [-1, 0, 1], "edges": "the first and last frames repeat", "note": "pass the whole clip in one call"},
+        "receptive_radius": radius,
         "defaults": {"input": [64, 64], "output": [256, 256], "frames": 16, "fps": 8},
         "network": {
             "arch": "ESPCN-like: 3 frames stacked on channels → conv3×3 → conv3×3 body at low resolution (global skip) → conv3×3 to 48 channels → pixel shuffle ×4, added to a bilinear ×4 of the middle frame",
             "channels": model.ch, "body_convs": model.n_body, "params": sum(p.numel() for p in model.parameters()),
             "gflop_per_64px_frame": round(model.flops_per_frame() / 1e9, 3),
             "weights": "raw" if a.raw else f"EMA (decay {args.get('ema')})",
+            "receptive_radius_note": f"{radius} convolutions 3×3 at the input resolution: each output pixel sees {radius} input pixels on each side, so tiles overlapping by {radius} give the untiled result",
         },
         "training": {
             "steps": ck["step"], "planned_steps": args.get("steps"), "train_wall_s": round(ck.get("wall", 0)),
@@ -137,6 +148,7 @@ if __name__ == "__main__":
     p.add_argument("--ckpt", default=os.path.join(os.path.abspath(CACHE), "up", "runs", "sr.pt"))
     p.add_argument("--out", default=os.path.join(os.path.abspath(CACHE), "up", "pack"))
     p.add_argument("--name", default="physics-tiny-upscaler")
+    p.add_argument("--version", default="1.0.0", help="the pack's version in its manifest")
     p.add_argument("--eval", default=os.path.join(os.path.abspath(CACHE), "up", "eval.json"), help="eval.py's JSON, copied into the manifest when present")
     p.add_argument("--raw", action="store_true", help="export the raw weights, not the EMA")
     p.add_argument("--no-check", action="store_true", help="skip the onnxruntime-node check and timing")
