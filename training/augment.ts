@@ -4,14 +4,17 @@
 // and never drawn from held-out scenes.
 //
 //   npx tsx training/augment.ts [--count 120000] [--identity 0.3] [--out $T2V_CACHE/paraphrase/pairs.jsonl]
+//   npx tsx training/augment.ts --meta $T2V_CACHE/up/train/meta.jsonl --per-clip 8 --out $T2V_CACHE/paraphrase/clip-pairs.jsonl
+// The second form phrases the scenes of a rendered training split instead of drawing new ones, and
+// names each pair's clip, so training can pair the words with that clip's latents.
 import { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import type { SceneDescription } from "../nodes/physics/describe.ts";
+import { sceneDescription, type SceneDescription } from "../nodes/physics/describe.ts";
 import { phrase } from "../nodes/physics/phrase.ts";
 import { createRng, type Rng } from "../nodes/physics/rng.ts";
-import { sampleDescription } from "../nodes/physics/sample.ts";
+import { isHeldOut, sampleDescription } from "../nodes/physics/sample.ts";
 
 const COUNT = [["a", "one", "1", "a single", "just one", "one lone"], ["two", "2", "a pair of", "a couple of", "two matching"], ["three", "3", "a group of three", "three identical", "a set of 3"]] as const;
 const SIZE = { small: ["small", "little", "tiny", "miniature", "smallish", "wee"], medium: ["", "", "", "medium", "normal sized", "average size"], large: ["large", "big", "huge", "giant", "massive", "enormous", "oversized"] } as const;
@@ -94,24 +97,58 @@ export function augmentedPhrase(d: SceneDescription, rng: Rng): string {
 /** The grammar phrasing an augmented prompt is trained to read like: one fixed wording per description. */
 export const canonicalPhrase = (d: SceneDescription) => phrase(d, createRng(0));
 
-const args = z.object({ count: z.coerce.number().int().positive(), identity: z.coerce.number().min(0).max(1), out: z.string(), seed: z.coerce.number().int() });
+const args = z.object({
+  count: z.coerce.number().int().positive(),
+  identity: z.coerce.number().min(0).max(1),
+  out: z.string(),
+  seed: z.coerce.number().int(),
+  meta: z.string().optional(),
+  perClip: z.coerce.number().int().positive(),
+});
+const metaLine = z.object({ i: z.number().int().min(0), description: sceneDescription });
+
+/** A training pair for `d`: a paraphrase (or, with probability `identity`, a grammar phrasing) and the grammar phrasing it should read like. */
+export function pairOf(d: SceneDescription, identity: number, rng: Rng): { text: string; target: string } {
+  const keep = rng.chance(identity);
+  const text = keep ? phrase(d, rng) : augmentedPhrase(d, rng);
+  return { text, target: keep ? text : canonicalPhrase(d) };
+}
+
+/** The descriptions of a rendered training split's meta.jsonl, checked line by line: a held-out scene is refused. */
+export function readMeta(file: string): { i: number; description: SceneDescription }[] {
+  return readFileSync(file, "utf8").split("\n").map((l, n) => [l, n + 1] as const).filter(([l]) => l.trim()).map(([l, line]) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(l);
+    } catch {
+      throw new Error(`${file} line ${line}: not JSON`);
+    }
+    const r = metaLine.safeParse(json);
+    if (!r.success) throw new Error(`${file} line ${line}: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (isHeldOut(r.data.description)) throw new Error(`${file} line ${line}: a held-out scene (clip ${r.data.i}); paraphrases are made for training scenes only`);
+    return r.data;
+  });
+}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const program = new Command("augment")
-    .option("--count <n>", "pairs to write", "120000")
+    .option("--count <n>", "pairs to write (scenes drawn from the training split)", "120000")
     .option("--identity <p>", "share of pairs that are grammar phrasings kept as they are", "0.3")
-    .option("--out <file>", "JSON lines of {text, target}", join(process.env.T2V_CACHE ?? "../t2v-cache", "paraphrase", "pairs.jsonl"))
-    .option("--seed <n>", "draws the scenes and the wordings", "7");
+    .option("--out <file>", "JSON lines of {text, target} (and clip, with --meta)", join(process.env.T2V_CACHE ?? "../t2v-cache", "paraphrase", "pairs.jsonl"))
+    .option("--seed <n>", "draws the scenes and the wordings", "7")
+    .option("--meta <file>", "phrase the scenes of this rendered training split's meta.jsonl instead (--count is ignored)")
+    .option("--per-clip <n>", "with --meta: pairs per clip", "8");
   const o = args.parse(program.parse().opts());
   const rng = createRng(o.seed);
   const lines: string[] = [];
-  for (let i = 0; i < o.count; i++) {
-    const d = sampleDescription(o.seed * 1_000_003 + i, "train");
-    const keep = rng.chance(o.identity);
-    const text = keep ? phrase(d, rng) : augmentedPhrase(d, rng);
-    lines.push(JSON.stringify({ text, target: keep ? text : canonicalPhrase(d) }));
+  if (o.meta) {
+    for (const m of readMeta(o.meta)) {
+      for (let k = 0; k < o.perClip; k++) lines.push(JSON.stringify({ clip: m.i, ...pairOf(m.description, o.identity, rng) }));
+    }
+  } else {
+    for (let i = 0; i < o.count; i++) lines.push(JSON.stringify(pairOf(sampleDescription(o.seed * 1_000_003 + i, "train"), o.identity, rng)));
   }
   mkdirSync(dirname(o.out), { recursive: true });
   writeFileSync(o.out, lines.join("\n") + "\n");
-  console.log(`${o.count} pairs → ${o.out}`);
+  console.log(`${lines.length} pairs → ${o.out}`);
 }

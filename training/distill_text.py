@@ -158,7 +158,7 @@ def snapshot_model(snap, pack_dir):
 
 
 def export(a):
-    snap = torch.load(SNAPSHOT, map_location="cpu")
+    snap = torch.load(a.snapshot, map_location="cpu")
     out = a.export
     model = snapshot_model(snap, out)
     tok_path = os.path.join(out, "tokenizer.json")
@@ -180,7 +180,9 @@ def export(a):
     manifest.setdefault("training", {})["text_encoder_paraphrase"] = {
         "from": "the pack's own text encoder, vocabulary grown by the training paraphrases' words",
         "pairs": snap["pairs"], "steps": snap["step"], "vocab": len(snap["vocab"]), "val_mse": round(snap["val_mse"], 5),
-        "objective": "MSE between the student's features of a paraphrase (training/augment.ts, training scenes only) and the frozen encoder's features of the grammar phrasing; grammar phrasings kept as their own targets",
+        "objective": ("MSE between the frozen denoiser's velocity given the student's features of a paraphrase and given the shipped encoder's features of the grammar phrasing, on the phrased clip's noised latents (training/distill_text_dit.py)"
+                      if snap.get("objective") == "velocity" else
+                      "MSE between the student's features of a paraphrase (training/augment.ts, training scenes only) and the frozen encoder's features of the grammar phrasing; grammar phrasings kept as their own targets"),
     }
     with open(manifest_path, "w") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=True)
@@ -205,6 +207,7 @@ if __name__ == "__main__":
     p.add_argument("--val", type=int, default=2000, help="pairs kept aside to watch the loss")
     p.add_argument("--log-every", type=int, default=250)
     p.add_argument("--only-new-words", action="store_true", help="train only the new words' embeddings (grammar prompts keep their features exactly)")
+    p.add_argument("--snapshot", default=SNAPSHOT, help="with --export: the snapshot to export (distill_text.py's or distill_text_dit.py's)")
     p.add_argument("--export", default=None, help="write the snapshot's text encoder into this pack folder instead of training")
     a = p.parse_args()
     setup_threads()

@@ -1,9 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTokenizer, readManifest } from "../../nodes/model/pack.ts";
 import { parsePrompt } from "../../nodes/physics/parse.ts";
 import { createRng } from "../../nodes/physics/rng.ts";
 import { isHeldOut, sampleDescription } from "../../nodes/physics/sample.ts";
-import { augmentedPhrase, canonicalPhrase } from "../../training/augment.ts";
+import { augmentedPhrase, canonicalPhrase, pairOf, readMeta } from "../../training/augment.ts";
 
 describe("training paraphrases for the text encoder", () => {
   it("phrase training scenes only, deterministically, and name the scene's colour", () => {
@@ -23,6 +26,50 @@ describe("training paraphrases for the text encoder", () => {
       const target = canonicalPhrase(d);
       expect(tokenize(target).unknown).toEqual([]);
       expect(parsePrompt(target).description).toMatchObject({ color: d.color, shape: d.shape, count: d.count, background: d.background });
+    }
+  });
+});
+
+describe("paraphrases for a rendered training split (augment.ts --meta)", () => {
+  const write = (lines: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), "augment-"));
+    const file = join(dir, "meta.jsonl");
+    writeFileSync(file, lines.join("\n") + "\n");
+    return { dir, file };
+  };
+
+  it("reads each clip's description and pairs its paraphrases with a grammar phrasing of the same scene", () => {
+    const scenes = [0, 1, 2].map((i) => sampleDescription(11 * 1_000_003 + i, "train"));
+    const { dir, file } = write(scenes.map((description, i) => JSON.stringify({ i, seed: i, description, objects: description.count })));
+    try {
+      const meta = readMeta(file);
+      expect(meta.map((m) => m.i)).toEqual([0, 1, 2]);
+      const rng = createRng(3);
+      for (const m of meta) {
+        const { text, target } = pairOf(m.description, 0, rng);
+        expect(text).not.toBe(target);
+        expect(target).toBe(canonicalPhrase(m.description));
+        expect(parsePrompt(target).description).toMatchObject({ color: m.description.color, count: m.description.count });
+      }
+      const kept = pairOf(meta[0]!.description, 1, rng);
+      expect(kept.text).toBe(kept.target);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a held-out scene and a malformed line, naming the file and line", () => {
+    let heldOut = sampleDescription(0, "heldout");
+    for (let s = 1; !isHeldOut(heldOut); s++) heldOut = sampleDescription(s, "heldout");
+    const train = sampleDescription(5, "train");
+    const a = write([JSON.stringify({ i: 0, description: train }), JSON.stringify({ i: 1, description: heldOut })]);
+    const b = write([JSON.stringify({ i: 0, description: { ...train, color: 7 } })]);
+    try {
+      expect(() => readMeta(a.file)).toThrow(/meta\.jsonl line 2: a held-out scene \(clip 1\)/);
+      expect(() => readMeta(b.file)).toThrow(/meta\.jsonl line 1: description\.color/);
+    } finally {
+      rmSync(a.dir, { recursive: true, force: true });
+      rmSync(b.dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,0 +1,167 @@
+"""Teaches the text encoder people's words through the denoiser: the loss is on what the frozen
+denoiser does with the features, not on the features themselves.
+
+distill_text.py pulls a paraphrase's features to the grammar phrasing's, position by position; a
+small miss there can still move the denoiser (the whole-encoder run lost count on grammar prompts).
+Here each pair comes with its clip's latents (training/augment.ts --meta on a rendered training
+split): noise them to a random time, and pull the frozen denoiser's velocity given the student's
+features of the paraphrase to its velocity given the shipped encoder's features of the grammar
+phrasing. Grammar phrasings are among the pairs as their own targets, so they keep their effect.
+
+/usr/bin/python3 training/distill_text_dit.py --pairs $T2V_CACHE/paraphrase/clip-pairs.jsonl \
+    --clips $T2V_CACHE/up/train [--init training/snapshots/te-paraphrase.fp16.pt] [--steps 2000]
+then distill_text.py --export DIR --snapshot training/snapshots/te-paraphrase-dit.fp16.pt
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import CACHE, Log, load_snapshot, setup_threads  # noqa: E402
+from distill_text import encode, snapshot_model, teacher_from_onnx  # noqa: E402
+from export import average_with  # noqa: E402
+from models import DiT, dit_depth  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PACK = os.path.join(ROOT, "models", "physics-tiny")
+
+
+def shipped_dit(average):
+    """The pack's denoiser in PyTorch: the committed EMA snapshot averaged with the one it ships beside."""
+    d = load_snapshot("dit-ema.fp16.pt")
+    _, sd, _ = average_with(d["te"], d["dit"], {}, average)
+    dit = DiT(depth=dit_depth(sd))
+    dit.load_state_dict(sd)
+    for p in dit.parameters():
+        p.requires_grad_(False)
+    return dit.eval()
+
+
+class Clips:
+    """Latents (sampler space) and simulation coverage of a rendered split (training/upscale/dataset.ts + recon.py)."""
+
+    def __init__(self, root, manifest):
+        info = json.load(open(os.path.join(root, "info.json")))
+        n, t, s = info["count"], info["frames"], info["scale"]
+        h, w = info["height"], info["width"]
+        raw = np.fromfile(os.path.join(root, "latents.f16"), dtype=np.float16).reshape(n, t, 8, h // 8, w // 8)
+        lat = manifest["latent"]
+        shift = np.array(lat["shift"], np.float32).reshape(1, 1, 8, 1, 1)
+        scale = np.array(lat["scale"], np.float32).reshape(1, 1, 8, 1, 1)
+        self.x0 = torch.from_numpy(((raw.astype(np.float32) - shift) / scale).transpose(0, 2, 1, 3, 4).copy())  # [N,C,T,h,w]
+        self.mask = np.memmap(os.path.join(root, "hrmask.u8"), dtype=np.uint8, mode="r", shape=(n, t, h * s, w * s))
+        self.scale, self.h, self.w = s, h, w
+
+    def sim(self, idx):
+        """Object coverage [B,T,h,w] in [0,1]: the large render's mask area-averaged to the clip's size."""
+        m = np.asarray(self.mask[idx], np.float32) / 255
+        b, t = m.shape[:2]
+        return torch.from_numpy(m.reshape(b, t, self.h, self.scale, self.w, self.scale).mean(axis=(3, 5)))
+
+
+def train(a):
+    setup_threads()
+    pairs = [json.loads(line) for line in open(a.pairs)]
+    snap = torch.load(a.init, map_location="cpu")
+    student = snapshot_model(snap, PACK).train()
+    vocab = {w: i for i, w in enumerate(snap["vocab"])}
+    teacher = teacher_from_onnx(os.path.join(PACK, "text_encoder.onnx"))
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    dit = shipped_dit(a.average_with)
+    clips = Clips(a.clips, json.load(open(os.path.join(PACK, "manifest.json"))))
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(pairs))
+    val = [pairs[i] for i in order[: a.val]]
+    pairs = [pairs[i] for i in order[a.val:]]
+    texts, targets = encode(vocab, [p["text"] for p in pairs]), encode(vocab, [p["target"] for p in pairs])
+    clip_of = torch.tensor([p["clip"] for p in pairs])
+    grammar = torch.tensor([p["text"] == p["target"] for p in pairs])
+    opt = torch.optim.AdamW(student.parameters(), lr=a.lr, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.steps, pct_start=0.05, final_div_factor=20)
+    log = Log(os.path.join(a.run, "distill.log.jsonl"))
+    log(event="start", pairs=len(pairs), vocab=len(vocab), args=vars(a))
+    g = torch.Generator().manual_seed(1)
+
+    def velocity_loss(ids_s, ids_t, idx, gen):
+        b = len(idx)
+        x0 = clips.x0[idx]
+        t = torch.sigmoid(torch.randn(b, generator=gen))
+        noise = torch.randn(x0.shape, generator=gen)
+        tt = t.view(-1, 1, 1, 1, 1)
+        xt = (1 - tt) * x0 + tt * noise
+        flag = (torch.rand(b, generator=gen) < a.sim_keep).float()
+        sim = clips.sim(idx.numpy()) * flag.view(-1, 1, 1, 1)
+        with torch.no_grad():
+            v_t = dit(xt, t, teacher(ids_t), sim, flag)
+        v_s = dit(xt, t, student(ids_s), sim, flag)
+        return F.mse_loss(v_s, v_t, reduction="none").mean(dim=(1, 2, 3, 4))
+
+    val_x, val_y = encode(vocab, [p["text"] for p in val]), encode(vocab, [p["target"] for p in val])
+    val_clip = torch.tensor([p["clip"] for p in val])
+    val_grammar = torch.tensor([p["text"] == p["target"] for p in val])
+
+    def validate():
+        student.eval()
+        with torch.no_grad():
+            per = torch.cat([velocity_loss(val_x[i:i + 32], val_y[i:i + 32], val_clip[i:i + 32], torch.Generator().manual_seed(i)) for i in range(0, len(val), 32)])
+        student.train()
+        return {"val": round(per[~val_grammar].mean().item(), 5), "val_grammar": round(per[val_grammar].mean().item(), 6)}
+
+    log(step=0, **validate())
+    t0 = time.time()
+    for step in range(1, a.steps + 1):
+        idx = torch.randint(0, len(pairs), (a.batch,), generator=g)
+        per = velocity_loss(texts[idx], targets[idx], clip_of[idx], g)
+        loss = per.mean()
+        if a.feature_weight > 0:
+            with torch.no_grad():
+                y = teacher(targets[idx])
+            loss = loss + a.feature_weight * F.mse_loss(student(texts[idx]), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        if step % a.log_every == 0:
+            log(step=step, loss=round(loss.item(), 5), grammar=round(per[grammar[idx]].mean().item(), 6) if grammar[idx].any() else None,
+                s_per_step=round((time.time() - t0) / step, 3))
+        if step % a.val_every == 0 or step == a.steps:
+            v = validate()
+            log(step=step, **v)
+            save(a, student, snap, step, len(pairs), v)
+
+
+def save(a, student, snap, step, n_pairs, v):
+    out = {"te": {k: t.half() for k, t in student.state_dict().items()}, "base_vocab": snap["base_vocab"], "vocab": snap["vocab"],
+           "step": step, "pairs": n_pairs, "val_mse": v["val"], "val_grammar_velocity_mse": v["val_grammar"],
+           "args": {k: getattr(a, k) for k in ("steps", "batch", "lr", "feature_weight", "sim_keep")}, "objective": "velocity"}
+    torch.save(out, a.snapshot)
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--pairs", default=os.path.join(CACHE, "paraphrase", "clip-pairs.jsonl"), help="augment.ts --meta output: {clip, text, target}")
+    p.add_argument("--clips", default=os.path.join(CACHE, "up", "train"), help="the rendered split the pairs' clips index (latents.f16, hrmask.u8)")
+    p.add_argument("--init", default=os.path.join(HERE, "snapshots", "te-paraphrase.fp16.pt"), help="the student's start: a distill_text.py snapshot")
+    p.add_argument("--average-with", default=os.path.join(HERE, "snapshots", "dit-ema-33500.fp16.pt"))
+    p.add_argument("--snapshot", default=os.path.join(HERE, "snapshots", "te-paraphrase-dit.fp16.pt"))
+    p.add_argument("--run", default=os.path.join(CACHE, "paraphrase", "dit-run"))
+    p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--feature-weight", type=float, default=0.0, help="also pull the features, as distill_text.py does, with this weight")
+    p.add_argument("--sim-keep", type=float, default=0.5, help="share of samples given the simulation input")
+    p.add_argument("--val", type=int, default=256)
+    p.add_argument("--val-every", type=int, default=250)
+    p.add_argument("--log-every", type=int, default=25)
+    a = p.parse_args()
+    os.makedirs(a.run, exist_ok=True)
+    train(a)
