@@ -126,7 +126,7 @@ def main(a):
             "data": f"{ck.get('train_clips')} simulated clips (nodes/physics, training split) rendered at 64×64 and 256×256; inputs are the pack autoencoder's reconstructions (training/snapshots/ae.fp16.pt) with latent noise up to 0.3 of the latent std; the background's bands and stars on one 64-cell grid at both sizes",
             "heldout_psnr_periodic": ck.get("last_eval"),
         },
-        "evaluation": evaluation,
+        **({"evaluation": evaluation} if evaluation else {}),  # the manifest schema has no null here
         "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     with open(os.path.join(a.out, "manifest.json"), "w") as f:

@@ -32,9 +32,31 @@ def grads(x):
     return x[..., :, 1:] - x[..., :, :-1], x[..., 1:, :] - x[..., :-1, :]
 
 
-def batch(split, rng, n, crop):
+def faded(x, cov, alpha):
+    """x [3, h, w, 3] u8 frames with their objects pulled toward the background around them:
+    cov [3, h, w] object coverage in [0, 1] (grown by a pixel, so the decoder's soft rim fades too),
+    alpha [3] per frame. The background under an object is the mean of the uncovered pixels in a
+    9×9 window, or a 33×33 one in a large object's middle (a normalised box filter)."""
+    xf = torch.from_numpy(x).float().permute(0, 3, 1, 2)  # [3, 3, h, w]
+    c = F.max_pool2d(torch.from_numpy(cov).float().unsqueeze(1), 3, 1, 1)  # [3, 1, h, w]
+    free = 1 - c
+    bg, known = torch.zeros_like(xf), torch.zeros_like(c)
+    for k in (9, 33):  # the wider window where an object's middle is far from any uncovered pixel
+        w = F.avg_pool2d(free, k, 1, k // 2, count_include_pad=False)
+        est = F.avg_pool2d(xf * free, k, 1, k // 2, count_include_pad=False) / w.clamp_min(1e-6)
+        use = (known == 0) & (w > 0.05)
+        bg = torch.where(use, est, bg)
+        known = torch.where(use, torch.ones_like(known), known)
+    a = torch.from_numpy(alpha).float().view(3, 1, 1, 1) * c * known
+    out = xf + a * (bg - xf)
+    return out.round().clamp(0, 255).byte().permute(0, 2, 3, 1).numpy()
+
+
+def batch(split, rng, n, crop, fade=0.0, fade_max=0.85):
     """n samples: LR [n, 9, crop, crop] (frames t−1, t, t+1), HR [n, 3, 4·crop, 4·crop] of frame t
-    and its object coverage [n, 1, 4·crop, 4·crop] in [0, 1]."""
+    and its object coverage [n, 1, 4·crop, 4·crop] in [0, 1]. With probability `fade` a sample's
+    input objects are faded toward the background (by up to `fade_max`, varying per frame), as
+    generated clips draw small or low-contrast objects at first; the target stays the true render."""
     k_n = split.recon.shape[0]
     xs = np.empty((n, 3, crop, crop, 3), np.uint8)
     ys = np.empty((n, crop * SCALE, crop * SCALE, 3), np.uint8)
@@ -48,6 +70,11 @@ def batch(split, rng, n, crop):
         xs[j] = split.recon[k, i, idx, y0:y0 + crop, x0:x0 + crop]
         ys[j] = split.hr[i, c, y0 * SCALE:(y0 + crop) * SCALE, x0 * SCALE:(x0 + crop) * SCALE]
         ms[j] = split.hrmask[i, c, y0 * SCALE:(y0 + crop) * SCALE, x0 * SCALE:(x0 + crop) * SCALE]
+        if fade > 0 and rng.random() < fade:
+            hm = np.asarray(split.hrmask[i, idx, y0 * SCALE:(y0 + crop) * SCALE, x0 * SCALE:(x0 + crop) * SCALE], np.float32)
+            cov = hm.reshape(3, crop, SCALE, crop, SCALE).mean(axis=(2, 4)) / 255
+            alpha = rng.uniform(0.3, fade_max) * rng.uniform(0.5, 1.0, 3)
+            xs[j] = faded(xs[j], cov, alpha)
     x = to_unit(xs).reshape(n, 9, crop, crop)
     return x, to_unit(ys), torch.from_numpy(ms).float().unsqueeze(1) / 255
 
@@ -123,7 +150,7 @@ def main(a):
         lr = a.lr * min(1.0, (step + 1) / a.warmup) * (a.min_lr + (1 - a.min_lr) * 0.5 * (1 + np.cos(np.pi * min(1.0, step / a.steps))))
         for g in opt.param_groups:
             g["lr"] = lr
-        x, y, m = batch(train, rng, a.batch, a.crop)
+        x, y, m = batch(train, rng, a.batch, a.crop, a.fade, a.fade_max)
         out = model.core(x)
         if a.edge_weight > 0:  # object outlines count more: sharp, well-placed edges
             loss = ((1 + a.edge_weight * outline_band(m, a.edge_radius)) * (out - y).abs()).mean()
@@ -167,6 +194,8 @@ if __name__ == "__main__":
     p.add_argument("--grad-loss", type=float, default=0.5)
     p.add_argument("--edge-weight", type=float, default=0.0, help="extra L1 weight within --edge-radius px of object outlines")
     p.add_argument("--edge-radius", type=int, default=3)
+    p.add_argument("--fade", type=float, default=0.0, help="share of samples whose input objects are faded toward the background (the target is not)")
+    p.add_argument("--fade-max", type=float, default=0.85, help="the most a faded object is pulled toward the background")
     p.add_argument("--init-from", default=None, help="with no checkpoint in --run yet, start from this checkpoint's EMA weights")
     p.add_argument("--ch", type=int, default=32)
     p.add_argument("--body", type=int, default=5)
