@@ -23,10 +23,12 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "upscale"))
 from common import CACHE, Log, load_snapshot, setup_threads  # noqa: E402
 from distill_text import encode, snapshot_model, teacher_from_onnx  # noqa: E402
 from export import average_with  # noqa: E402
 from models import DiT, dit_depth  # noqa: E402
+from updata import UpSplit, coverage  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -39,31 +41,24 @@ def shipped_dit(average):
     _, sd, _ = average_with(d["te"], d["dit"], {}, average)
     dit = DiT(depth=dit_depth(sd))
     dit.load_state_dict(sd)
-    for p in dit.parameters():
-        p.requires_grad_(False)
-    return dit.eval()
+    return dit.requires_grad_(False).eval()
 
 
 class Clips:
     """Latents (sampler space) and simulation coverage of a rendered split (training/upscale/dataset.ts + recon.py)."""
 
     def __init__(self, root, manifest):
-        info = json.load(open(os.path.join(root, "info.json")))
-        n, t, s = info["count"], info["frames"], info["scale"]
-        h, w = info["height"], info["width"]
+        self.split = UpSplit(root, with_recon=False)
+        n, t, h, w = self.split.n, self.split.t, self.split.h, self.split.w
         raw = np.fromfile(os.path.join(root, "latents.f16"), dtype=np.float16).reshape(n, t, 8, h // 8, w // 8)
         lat = manifest["latent"]
         shift = np.array(lat["shift"], np.float32).reshape(1, 1, 8, 1, 1)
         scale = np.array(lat["scale"], np.float32).reshape(1, 1, 8, 1, 1)
         self.x0 = torch.from_numpy(((raw.astype(np.float32) - shift) / scale).transpose(0, 2, 1, 3, 4).copy())  # [N,C,T,h,w]
-        self.mask = np.memmap(os.path.join(root, "hrmask.u8"), dtype=np.uint8, mode="r", shape=(n, t, h * s, w * s))
-        self.scale, self.h, self.w = s, h, w
 
     def sim(self, idx):
         """Object coverage [B,T,h,w] in [0,1]: the large render's mask area-averaged to the clip's size."""
-        m = np.asarray(self.mask[idx], np.float32) / 255
-        b, t = m.shape[:2]
-        return torch.from_numpy(m.reshape(b, t, self.h, self.scale, self.w, self.scale).mean(axis=(3, 5)))
+        return torch.from_numpy(coverage(self.split.hrmask[idx]))
 
 
 def train(a):
@@ -72,9 +67,7 @@ def train(a):
     snap = torch.load(a.init, map_location="cpu")
     student = snapshot_model(snap, PACK).train()
     vocab = {w: i for i, w in enumerate(snap["vocab"])}
-    teacher = teacher_from_onnx(os.path.join(PACK, "text_encoder.onnx"))
-    for p in teacher.parameters():
-        p.requires_grad_(False)
+    teacher = teacher_from_onnx(os.path.join(PACK, "text_encoder.onnx")).requires_grad_(False)
     dit = shipped_dit(a.average_with)
     clips = Clips(a.clips, json.load(open(os.path.join(PACK, "manifest.json"))))
     rng = np.random.default_rng(0)

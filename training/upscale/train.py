@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
 from common import CACHE, EMA, Log, load, save  # noqa: E402
 from sr import SCALE, SRNet, lanczos, psnr, to_unit, upscale_clips, window  # noqa: E402
-from updata import UpSplit  # noqa: E402
+from updata import UpSplit, coverage  # noqa: E402
 
 
 def grads(x):
@@ -71,8 +71,7 @@ def batch(split, rng, n, crop, fade=0.0, fade_max=0.85):
         ys[j] = split.hr[i, c, y0 * SCALE:(y0 + crop) * SCALE, x0 * SCALE:(x0 + crop) * SCALE]
         ms[j] = split.hrmask[i, c, y0 * SCALE:(y0 + crop) * SCALE, x0 * SCALE:(x0 + crop) * SCALE]
         if fade > 0 and rng.random() < fade:
-            hm = np.asarray(split.hrmask[i, idx, y0 * SCALE:(y0 + crop) * SCALE, x0 * SCALE:(x0 + crop) * SCALE], np.float32)
-            cov = hm.reshape(3, crop, SCALE, crop, SCALE).mean(axis=(2, 4)) / 255
+            cov = coverage(split.hrmask[i, idx, y0 * SCALE:(y0 + crop) * SCALE, x0 * SCALE:(x0 + crop) * SCALE])
             alpha = rng.uniform(0.3, fade_max) * rng.uniform(0.5, 1.0, 3)
             xs[j] = faded(xs[j], cov, alpha)
     x = to_unit(xs).reshape(n, 9, crop, crop)

@@ -8,6 +8,14 @@ from data import read_jsonl  # training/ is on sys.path in every script that rea
 SCALE = 4
 
 
+def coverage(hrmask):
+    """Object coverage in [0, 1] at the small size: a slice of a large mask [..., h·SCALE, w·SCALE]
+    (uint8) area-averaged over SCALE × SCALE blocks."""
+    m = np.asarray(hrmask, np.float32) / 255
+    *lead, hh, ww = m.shape
+    return m.reshape(*lead, hh // SCALE, SCALE, ww // SCALE, SCALE).mean(axis=(-3, -1))
+
+
 class UpSplit:
     def __init__(self, root, with_recon=True):
         self.root = root
