@@ -8,17 +8,15 @@ import { z } from "zod";
 import { registry } from "../nodes/index.ts";
 import { findPack, loadTokenizer } from "../nodes/model/pack.ts";
 import { DEFAULT_PACK, SHIPPED_MODELS } from "../nodes/model/roots.ts";
-import { resolveScene } from "../nodes/physics/describe.ts";
 import { SAMPLER_NAMES } from "../nodes/sampling/index.ts";
 import { measureClip, type ClipMetrics } from "../nodes/physics/measure.ts";
-import { phrase } from "../nodes/physics/phrase.ts";
-import { createRng } from "../nodes/physics/rng.ts";
-import { clipSeed, sampleDescription } from "../nodes/physics/sample.ts";
+import { sampleDescription } from "../nodes/physics/sample.ts";
 import { simulate } from "../nodes/physics/simulate.ts";
 import { createEngine, type Engine } from "../core/engine/index.ts";
 import { compact } from "../core/node/catalogue.ts";
 import { createServices } from "../server/services.ts";
 import { generate, loadTemplate, type Sampling } from "./eval/graph.ts";
+import { heldOutPrompts, type HeldOut } from "./eval/held-out.ts";
 import { contactSheet, countSplit, formatCountSplit, formatMedians, medians, misses, summarize, table, worst, worstTable, type SheetRow, type Summary } from "./eval/report.ts";
 import { autoencoderEval } from "./eval/autoencoder.ts";
 import { physicsEval } from "./eval/physics.ts";
@@ -74,27 +72,14 @@ function unknownWords(prompts: string[], packName = DEFAULT_PACK): string {
   return `prompts with words outside the vocabulary: ${withUnknown}/${prompts.length}; commonest: ${top}`;
 }
 
-export interface HeldOut { prompt: string; seed: number; scene: ReturnType<typeof resolveScene> }
-
-/** The held-out split, drawn the way the dataset generator draws it, so no files are needed. */
-export function heldOutPrompts(n: number, skip = 0): HeldOut[] {
-  return Array.from({ length: n }, (_, k) => {
-    const i = skip + k;
-    const seed = clipSeed(1, i, "heldout");
-    const d = sampleDescription(seed, "heldout");
-    return { prompt: phrase(d, createRng(seed ^ 0xbeef)), seed, scene: resolveScene(d, seed) };
-  });
-}
-
-
 async function textEval(engine: Engine, items: HeldOut[], sampling: Sampling, out: string): Promise<{ summary: Summary; metrics: ClipMetrics[] }> {
   const template = loadTemplate("text-to-video.json");
   const bar = new SingleBar({ format: "eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
   bar.start(items.length, 0);
   const metrics: ClipMetrics[] = [];
   const clips: SheetRow[] = [];
-  for (const [i, it] of items.entries()) {
-    const { frames } = await generate(engine, template, { prompt: it.prompt, seed: 100 + i, ...sampling });
+  for (const it of items) {
+    const { frames } = await generate(engine, template, { prompt: it.prompt, seed: it.noiseSeed, ...sampling });
     const trace = await simulate(it.scene, { frames: frames.frames, fps: frames.fps });
     metrics.push(measureClip(frames, it.scene, trace));
     clips.push({ prompt: it.prompt, ...frames });

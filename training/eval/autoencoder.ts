@@ -8,7 +8,7 @@ import { SHIPPED_MODELS } from "../../nodes/model/roots.ts";
 import { openPack } from "../../nodes/model/runtime.ts";
 import { DEFAULT_CLIP, renderScene } from "../../nodes/physics/clip.ts";
 import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
-import type { HeldOut } from "../eval.ts";
+import type { HeldOut } from "./held-out.ts";
 import { contactSheet, summarize, table, type SheetRow, type Summary } from "./report.ts";
 
 export async function autoencoderEval(items: HeldOut[], out: string, pack = "physics-tiny"): Promise<{ truth: Summary; reconstructed: Summary }> {

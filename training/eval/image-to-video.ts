@@ -9,7 +9,7 @@ import sharp from "sharp";
 import type { Engine, Workflow } from "../../core/engine/index.ts";
 import { renderScene } from "../../nodes/physics/clip.ts";
 import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
-import type { HeldOut } from "../eval.ts";
+import type { HeldOut } from "./held-out.ts";
 import { generate, loadTemplate, nodeOfType, type Sampling, setParams } from "./graph.ts";
 import { psnrDb, sse } from "./image-metrics.ts";
 import { contactSheet, summarize, table, type SheetRow } from "./report.ts";
@@ -47,7 +47,7 @@ export async function imageToVideoEval(engine: Engine, items: HeldOut[], samplin
     const size = W * H * 3;
     const name = `i2v-${i}.png`;
     await sharp(truth.render.rgb.subarray(0, size), { raw: { width: W, height: H, channels: 3 } }).png().toFile(join(inputDir, name));
-    const { frames } = await generate(engine, setParams(template, "i2v-image", { image: name }), { prompt: it.prompt, seed: 100 + i, ...sampling });
+    const { frames } = await generate(engine, setParams(template, "i2v-image", { image: name }), { prompt: it.prompt, seed: it.noiseSeed, ...sampling });
     metrics.push(measureClip(frames, truth.scene, truth.trace));
     firstPsnr.push(psnrDb(sse(frames.rgb.subarray(0, size), truth.render.rgb.subarray(0, size)), size));
     clipPsnr.push(psnrDb(sse(frames.rgb.subarray(0, T * size), truth.render.rgb.subarray(0, T * size)), T * size));

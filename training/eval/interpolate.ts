@@ -5,7 +5,7 @@ import { Presets, SingleBar } from "cli-progress";
 import { join } from "node:path";
 import { mergedMasks, renderScene } from "../../nodes/physics/clip.ts";
 import { INTERPOLATION_METHODS, interpolateFrames, type InterpolationMethod } from "../../nodes/video/interpolate.ts";
-import type { HeldOut } from "../eval.ts";
+import type { HeldOut } from "./held-out.ts";
 import { psnrDb } from "./image-metrics.ts";
 import { contactSheet, type SheetRow } from "./report.ts";
 

@@ -9,7 +9,7 @@ import { OVERLAP } from "../../nodes/generate/sampler.ts";
 import { planWindows } from "../../nodes/generate/windows.ts";
 import { renderScene } from "../../nodes/physics/clip.ts";
 import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
-import type { HeldOut } from "../eval.ts";
+import type { HeldOut } from "./held-out.ts";
 import { generate, loadTemplate, type Sampling } from "./graph.ts";
 import { contactSheet, summarize, table, type SheetRow } from "./report.ts";
 
@@ -47,8 +47,8 @@ export async function longVideoEval(engine: Engine, items: HeldOut[], sampling: 
   const sheet: SheetRow[] = [];
   const bar = new SingleBar({ format: "long-video eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
   bar.start(items.length, 0);
-  for (const [i, it] of items.entries()) {
-    const { frames } = await generate(engine, template, { prompt: it.prompt, seed: 100 + i, ...sampling });
+  for (const it of items) {
+    const { frames } = await generate(engine, template, { prompt: it.prompt, seed: it.noiseSeed, ...sampling });
     if (frames.frames !== FRAMES) throw new Error(`the long-video template made ${frames.frames} frames, not ${FRAMES}`);
     const truth = await renderScene(it.scene, { width: frames.width, height: frames.height, frames: FRAMES, fps: frames.fps });
     metrics.push(measureClip(frames, truth.scene, truth.trace));

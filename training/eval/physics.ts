@@ -5,7 +5,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { measureClip, truthTrack, type ClipMetrics } from "../../nodes/physics/measure.ts";
 import type { Engine } from "../../core/engine/index.ts";
-import type { HeldOut } from "../eval.ts";
+import type { HeldOut } from "./held-out.ts";
 import { generate, loadTemplate, type Sampling } from "./graph.ts";
 import { contactSheet, formatMedians, medians, misses, summarize, table, worst, worstTable, type SheetRow } from "./report.ts";
 
@@ -44,9 +44,9 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   const guidedClips: SheetRow[] = [];
   const bar = new SingleBar({ format: "physics eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
   bar.start(items.length, 0);
-  for (const [i, it] of items.entries()) {
-    const g = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, ...sampling, scene: { seed: it.seed, gravity_preset: "earth" }, guidance });
-    const u = await generate(engine, text, { prompt: it.prompt, seed: 100 + i, ...sampling });
+  for (const it of items) {
+    const g = await generate(engine, physics, { prompt: it.prompt, seed: it.noiseSeed, ...sampling, scene: { seed: it.seed, gravity_preset: "earth" }, guidance });
+    const u = await generate(engine, text, { prompt: it.prompt, seed: it.noiseSeed, ...sampling });
     const truth = g.trace!;
     const mu = measureClip(u.frames, truth.scene, truth.trace), mg = measureClip(g.frames, truth.scene, truth.trace);
     unguided.push(mu); guided.push(mg);
@@ -54,7 +54,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
     if (cases.length < 6 && mg.accel_err_rel !== undefined) cases.push({ truth: truthTrack(truth.scene, truth.trace, g.frames.width), unguided: mu.track, guided: mg.track });
     if (mg.accel_err_rel !== undefined) {
       // Same scene on the Moon: the model only ever saw Earth's gravity.
-      const gm = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, ...sampling, scene: { seed: it.seed, gravity_preset: "moon" }, guidance });
+      const gm = await generate(engine, physics, { prompt: it.prompt, seed: it.noiseSeed, ...sampling, scene: { seed: it.seed, gravity_preset: "moon" }, guidance });
       moon.push(measureClip(gm.frames, gm.trace!.scene, gm.trace!.trace));
       moonUnguided.push(measureClip(u.frames, gm.trace!.scene, gm.trace!.trace));
     }
@@ -77,7 +77,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
     unguided: su,
     guided: sg,
     median: { unguided: mu, guided: mg },
-    per_prompt: items.map((it, i) => ({ prompt: it.prompt, seed: 100 + i, scene_seed: it.seed, unguided: row(unguided[i]!), guided: row(guided[i]!) })),
+    per_prompt: items.map((it, i) => ({ prompt: it.prompt, seed: it.noiseSeed, scene_seed: it.seed, unguided: row(unguided[i]!), guided: row(guided[i]!) })),
     gravity_override: { gravity: "moon (1.62 m/s²)", prompts: moon.length, accel_err_rel: gm.accel_err_rel, unguided_accel_err_rel: gmu.accel_err_rel },
   };
 }

@@ -19,7 +19,7 @@ import { openUpscaler } from "../../nodes/model/upscaler.ts";
 import { registry } from "../../nodes/index.ts";
 import { DEFAULT_CLIP } from "../../nodes/physics/clip.ts";
 import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
-import type { HeldOut } from "../eval.ts";
+import type { HeldOut } from "./held-out.ts";
 import { renderHigh, simulatePair, type HighRender } from "../upscale/pairs.ts";
 import { EdgeProfiles, median } from "./edge-width.ts";
 import { generate, type Sampling } from "./graph.ts";
@@ -83,7 +83,7 @@ export async function upscaleEval(engine: Engine, items: HeldOut[], sampling: Sa
     for (const [i, it] of items.entries()) {
       const pair = await simulatePair(it.scene, DEFAULT_CLIP, s);
       const recon = await throughAutoencoder(pack, pair.lr.rgb, T, h, w);
-      const g = await generate(engine, physics, { prompt: it.prompt, seed: 100 + i, ...sampling, scene: { seed: it.seed, gravity_preset: "earth" } });
+      const g = await generate(engine, physics, { prompt: it.prompt, seed: it.noiseSeed, ...sampling, scene: { seed: it.seed, gravity_preset: "earth" } });
       const sim = g.trace;
       if (!sim) throw new Error("the physics-guided template produced no simulation trace");
       if (g.frames.batch !== 1 || g.frames.width !== w || g.frames.height !== h || g.frames.frames !== T) {
