@@ -133,9 +133,12 @@ def train(a):
 
 
 def save(a, student, snap, step, n_pairs, v):
+    # Resumed from an earlier velocity snapshot, steps and runs add up (each run has its own learning-rate schedule).
+    earlier = snap.get("runs", [{**snap["args"], "stopped_at": snap["step"]}]) if snap.get("objective") == "velocity" else []
+    args = {k: getattr(a, k) for k in ("steps", "batch", "lr", "feature_weight", "sim_keep")}
     out = {"te": {k: t.half() for k, t in student.state_dict().items()}, "base_vocab": snap["base_vocab"], "vocab": snap["vocab"],
-           "step": step, "pairs": n_pairs, "val_mse": v["val"], "val_grammar_velocity_mse": v["val_grammar"],
-           "args": {k: getattr(a, k) for k in ("steps", "batch", "lr", "feature_weight", "sim_keep")}, "objective": "velocity"}
+           "step": sum(r["stopped_at"] for r in earlier) + step, "runs": earlier + [{**args, "stopped_at": step}],
+           "pairs": n_pairs, "val_mse": v["val"], "val_grammar_velocity_mse": v["val_grammar"], "args": args, "objective": "velocity"}
     torch.save(out, a.snapshot)
 
 
