@@ -31,6 +31,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OPSET = 16
 SNAPSHOT = os.path.join(HERE, "snapshots", "te-paraphrase.fp16.pt")
+# The encoder trained with the denoiser on grammar prompts, as export.py wrote it into the pack
+# (text_encoder.onnx, tokenizer.json): every distillation's teacher and base, whatever the pack ships now.
+GRAMMAR = os.path.join(HERE, "snapshots", "te-grammar")
 
 
 def words_of(text):
@@ -82,16 +85,13 @@ def grown(teacher, n_new):
 
 def train(a):
     pairs = [json.loads(line) for line in open(a.pairs)]
-    pack = os.path.join(ROOT, "models", "physics-tiny")
-    tok = json.load(open(os.path.join(pack, "tokenizer.json")))
+    tok = json.load(open(os.path.join(GRAMMAR, "tokenizer.json")))
     vocab = dict(tok["model"]["vocab"])
     counts = collections.Counter(w for p in pairs for w in words_of(p["text"]))
     new = sorted(w for w, c in counts.items() if w not in vocab and c >= a.min_count)
     for w in new:
         vocab[w] = len(vocab)
-    teacher = teacher_from_onnx(os.path.join(pack, "text_encoder.onnx"))
-    for p in teacher.parameters():
-        p.requires_grad_(False)
+    teacher = grammar_encoder()
     student = grown(teacher, len(new))
     old = teacher.emb.weight.shape[0]
     if a.only_new_words:
@@ -142,11 +142,16 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def snapshot_model(snap, pack_dir):
-    """The snapshot's encoder: its own weights, or (new rows only) the pack's encoder with its first
+def grammar_encoder():
+    """The teacher, frozen: the grammar encoder the pack shipped with its denoiser."""
+    return teacher_from_onnx(os.path.join(GRAMMAR, "text_encoder.onnx")).requires_grad_(False)
+
+
+def snapshot_model(snap):
+    """The snapshot's encoder: its own weights, or (new rows only) the grammar encoder with its first
     base_vocab rows kept and the snapshot's rows after them."""
     if "emb.new_rows" in snap["te"]:
-        base = teacher_from_onnx(os.path.join(pack_dir, "text_encoder.onnx"))
+        base = grammar_encoder()
         sd = base.state_dict()
         sd["emb.weight"] = torch.cat([sd["emb.weight"][: snap["base_vocab"]], snap["te"]["emb.new_rows"].float()])
     else:
@@ -160,9 +165,9 @@ def snapshot_model(snap, pack_dir):
 def export(a):
     snap = torch.load(a.snapshot, map_location="cpu")
     out = a.export
-    model = snapshot_model(snap, out)
+    model = snapshot_model(snap)
     tok_path = os.path.join(out, "tokenizer.json")
-    tok = json.load(open(tok_path))
+    tok = json.load(open(os.path.join(GRAMMAR, "tokenizer.json")))
     tok["normalizer"] = NORMALIZER
     tok["model"]["vocab"] = {w: i for i, w in enumerate(snap["vocab"])}
     with open(tok_path, "w") as f:

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "upscale"))
 from common import CACHE, Log, load_snapshot, setup_threads  # noqa: E402
-from distill_text import encode, snapshot_model, teacher_from_onnx  # noqa: E402
+from distill_text import encode, grammar_encoder, snapshot_model  # noqa: E402
 from export import average_with  # noqa: E402
 from models import DiT, dit_depth  # noqa: E402
 from updata import UpSplit, coverage  # noqa: E402
@@ -65,9 +65,9 @@ def train(a):
     setup_threads()
     pairs = [json.loads(line) for line in open(a.pairs)]
     snap = torch.load(a.init, map_location="cpu")
-    student = snapshot_model(snap, PACK).train()
+    student = snapshot_model(snap).train()
     vocab = {w: i for i, w in enumerate(snap["vocab"])}
-    teacher = teacher_from_onnx(os.path.join(PACK, "text_encoder.onnx")).requires_grad_(False)
+    teacher = grammar_encoder()
     dit = shipped_dit(a.average_with)
     clips = Clips(a.clips, json.load(open(os.path.join(PACK, "manifest.json"))))
     rng = np.random.default_rng(0)
@@ -110,7 +110,8 @@ def train(a):
 
     log(step=0, **validate())
     t0 = time.time()
-    for step in range(1, a.steps + 1):
+    last = min(a.until or a.steps, a.steps)
+    for step in range(1, last + 1):
         idx = torch.randint(0, len(pairs), (a.batch,), generator=g)
         per = velocity_loss(texts[idx], targets[idx], clip_of[idx], g)
         loss = per.mean()
@@ -126,7 +127,7 @@ def train(a):
         if step % a.log_every == 0:
             log(step=step, loss=round(loss.item(), 5), grammar=round(per[grammar[idx]].mean().item(), 6) if grammar[idx].any() else None,
                 s_per_step=round((time.time() - t0) / step, 3))
-        if step % a.val_every == 0 or step == a.steps:
+        if step % a.val_every == 0 or step == last:
             v = validate()
             log(step=step, **v)
             save(a, student, snap, step, len(pairs), v)
@@ -151,6 +152,7 @@ if __name__ == "__main__":
     p.add_argument("--snapshot", default=os.path.join(HERE, "snapshots", "te-paraphrase-dit.fp16.pt"))
     p.add_argument("--run", default=os.path.join(CACHE, "paraphrase", "dit-run"))
     p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--until", type=int, default=None, help="stop after this step, the schedule still spanning --steps (then --init the snapshot to go on)")
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--feature-weight", type=float, default=0.0, help="also pull the features, as distill_text.py does, with this weight")
