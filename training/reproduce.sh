@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run train`: reproduces models/physics-tiny from scratch, stage by stage, as it was trained
-# (about 17 hours on 2 cores; the table in training/README.md has each stage's wall time).
+# (about 19 hours on 2 cores, the last two the text encoder for paraphrases; the table in training/README.md has each stage's wall time).
 #
 # Every stage resumes from its checkpoint and a finished stage is skipped, so stop it at any time and
 # run the same command again to go on — e.g. in the background: `nohup npm run train > train.log &`.
@@ -94,4 +94,20 @@ stage dit-33500 dit 33500 33500 32000 --count-weights 1,2,2.5 --depth 12
 stage keep-33500 cp "$RUNS/dit.pt" "$RUNS/dit-33500.pt"
 stage dit-41000 dit 41000 41000 39000 --count-weights 1,2,2.5
 stage export "$PY" training/export.py --data "$DATA" --average-with "$RUNS/dit-33500.pt"
+# The text encoder for prompts in people's words (training/README.md, "The paraphrase splits"). The
+# grammar encoder just exported is every distillation's teacher: keep it beside the snapshots.
+stage te-grammar cp models/physics-tiny/text_encoder.onnx models/physics-tiny/tokenizer.json training/snapshots/te-grammar/
+# The vocabulary grown by the training paraphrases' words (their embeddings only), then the whole
+# encoder through the frozen denoiser on the upscaler's rendered training split: 1,000 steps of a
+# 2,000-step schedule, and 1,000 more from there at half the rate, as the shipped encoder went.
+PP="$T2V_CACHE/paraphrase"
+stage pp-pairs npx tsx training/augment.ts --count 120000 --out "$PP/pairs.jsonl"
+stage te-new-words "$PY" training/distill_text.py --only-new-words --steps 3000
+stage up-dataset npx tsx training/upscale/dataset.ts --count 2000 --heldout 100 --out "$T2V_CACHE/up"
+stage up-recon "$PY" training/upscale/recon.py
+stage pp-clip-pairs npx tsx training/augment.ts --meta "$T2V_CACHE/up/train/meta.jsonl" --per-clip 8 --out "$PP/clip-pairs.jsonl"
+te_dit() { T2V_THREADS=2 "$PY" training/distill_text_dit.py --run "$PP/dit-run" "$@"; }
+stage te-dit-1000 te_dit --steps 2000 --until 1000 --snapshot "$PP/te-dit-1000.fp16.pt"
+stage te-dit-2000 te_dit --init "$PP/te-dit-1000.fp16.pt" --steps 1000 --lr 1e-4
+stage te-export "$PY" training/distill_text.py --export models/physics-tiny --snapshot training/snapshots/te-paraphrase-dit.fp16.pt
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"
