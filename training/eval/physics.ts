@@ -7,7 +7,7 @@ import { measureClip, truthTrack, type ClipMetrics } from "../../nodes/physics/m
 import type { Engine } from "../../core/engine/index.ts";
 import type { HeldOut } from "./held-out.ts";
 import { generate, loadTemplate, type Sampling } from "./graph.ts";
-import { contactSheet, formatMedians, medians, misses, summarize, table, worst, worstTable, type SheetRow } from "./report.ts";
+import { contactSheet, countSplit, formatCountSplit, formatMedians, medians, misses, summarize, table, worst, worstTable, type SheetRow } from "./report.ts";
 
 type Track = ({ x: number; y: number } | undefined)[];
 
@@ -67,8 +67,10 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   const su = summarize(unguided), sg = summarize(guided);
   const mu = medians(unguided), mg = medians(guided);
   const gm = summarize(moon), gmu = summarize(moonUnguided);
+  const objects = items.map((it) => it.scene.objects.length);
+  const byObjects = { unguided: countSplit(unguided, objects), guided: countSplit(guided, objects) };
   console.log(`\nguidance: ${JSON.stringify(guidance)}`);
-  console.log(`\n${table({ unguided: su, guided: sg, "moon, guided": gm, "moon, unguided": gmu })}\n${formatMedians("unguided", mu)}\n${formatMedians("guided", mg)}`);
+  console.log(`\n${table({ unguided: su, guided: sg, "moon, guided": gm, "moon, unguided": gmu })}\n${formatMedians("unguided", mu)}\n${formatMedians("guided", mg)}\n\n${formatCountSplit("objects, unguided", byObjects.unguided)}\n${formatCountSplit("objects, guided", byObjects.guided)}`);
   console.log(`\nworst ten guided (by trajectory error):\n${worstTable(guided, items.map((it) => it.prompt), 10, "trajectory")}`);
   console.log(`\ntrajectories: ${join(out, "trajectories.png")} (white simulated, red unguided, green guided); worst guided clips: ${join(out, "worst-guided.png")}`);
   const row = (m: ClipMetrics) => ({ ...m, track: undefined, wrong: misses(m) });
@@ -77,6 +79,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
     unguided: su,
     guided: sg,
     median: { unguided: mu, guided: mg },
+    count_by_objects: byObjects,
     per_prompt: items.map((it, i) => ({ prompt: it.prompt, seed: it.noiseSeed, scene_seed: it.seed, unguided: row(unguided[i]!), guided: row(guided[i]!) })),
     gravity_override: { gravity: "moon (1.62 m/s²)", prompts: moon.length, accel_err_rel: gm.accel_err_rel, unguided_accel_err_rel: gmu.accel_err_rel },
   };
