@@ -11,10 +11,20 @@ phrasing. Grammar phrasings are among the pairs as their own targets, so they ke
 /usr/bin/python3 training/distill_text_dit.py --pairs $T2V_CACHE/paraphrase/clip-pairs.jsonl \
     --clips $T2V_CACHE/up/train [--init training/snapshots/te-paraphrase.fp16.pt] [--steps 2000]
 then distill_text.py --export DIR --snapshot training/snapshots/te-paraphrase-dit.fp16.pt
+
+With --dit-lr the denoiser trains too (joint run): the student pair (encoder, denoiser) given a
+paraphrase or a grammar phrasing is pulled to the shipped pair given the grammar phrasing, so the
+denoiser can meet the encoder halfway on clauses the grammar never orders that way. The targets are
+the shipped model's velocities, not the clips, so 2,000 clips do not become something to memorise.
+    ... --init training/snapshots/te-paraphrase-dit.fp16.pt --dit-lr 5e-5 --lr 1e-4 --steps 1200 \
+        --snapshot training/snapshots/te-joint.fp16.pt --dit-snapshot training/snapshots/dit-joint.fp16.pt
+then distill_text.py --export DIR --snapshot training/snapshots/te-joint.fp16.pt
+and  distill_text_dit.py --export-dit DIR --dit-snapshot training/snapshots/dit-joint.fp16.pt
 """
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -25,8 +35,9 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "upscale"))
 from common import CACHE, Log, load_snapshot, setup_threads  # noqa: E402
-from distill_text import encode, grammar_encoder, snapshot_model  # noqa: E402
-from export import average_with  # noqa: E402
+from distill_text import encode, grammar_encoder, sha256, snapshot_model  # noqa: E402
+from tok import LENGTH  # noqa: E402
+from export import OPSET, average_with, check_entry, denoiser_export  # noqa: E402
 from models import DiT, dit_depth  # noqa: E402
 from updata import UpSplit, coverage  # noqa: E402
 
@@ -39,9 +50,13 @@ def shipped_dit(average):
     """The pack's denoiser in PyTorch: the committed EMA snapshot averaged with the one it ships beside."""
     d = load_snapshot("dit-ema.fp16.pt")
     _, sd, _ = average_with(d["te"], d["dit"], {}, average)
+    return dit_of(sd).requires_grad_(False).eval()
+
+
+def dit_of(sd):
     dit = DiT(depth=dit_depth(sd))
-    dit.load_state_dict(sd)
-    return dit.requires_grad_(False).eval()
+    dit.load_state_dict({k: v.float() for k, v in sd.items()})
+    return dit
 
 
 class Clips:
@@ -68,7 +83,12 @@ def train(a):
     student = snapshot_model(snap).train()
     vocab = {w: i for i, w in enumerate(snap["vocab"])}
     teacher = grammar_encoder()
-    dit = shipped_dit(a.average_with)
+    dit = teacher_dit = shipped_dit(a.average_with)
+    dit_snap = None
+    if a.dit_lr > 0:  # the denoiser learns too, from the shipped one (or a joint run's snapshot), the shipped one its teacher
+        dit_snap = torch.load(a.init_dit, map_location="cpu") if a.init_dit else None
+        dit = dit_of(dit_snap["dit"]) if dit_snap else dit_of(teacher_dit.state_dict())
+        dit.requires_grad_(True).train()
     clips = Clips(a.clips, json.load(open(os.path.join(PACK, "manifest.json"))))
     rng = np.random.default_rng(0)
     order = rng.permutation(len(pairs))
@@ -77,8 +97,9 @@ def train(a):
     texts, targets = encode(vocab, [p["text"] for p in pairs]), encode(vocab, [p["target"] for p in pairs])
     clip_of = torch.tensor([p["clip"] for p in pairs])
     grammar = torch.tensor([p["text"] == p["target"] for p in pairs])
-    opt = torch.optim.AdamW(student.parameters(), lr=a.lr, weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.steps, pct_start=0.05, final_div_factor=20)
+    groups = [{"params": list(student.parameters()), "lr": a.lr}] + ([{"params": list(dit.parameters()), "lr": a.dit_lr}] if a.dit_lr > 0 else [])
+    opt = torch.optim.AdamW(groups, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[g["lr"] for g in groups], total_steps=a.steps, pct_start=0.05, final_div_factor=20)
     log = Log(os.path.join(a.run, "distill.log.jsonl"))
     log(event="start", pairs=len(pairs), vocab=len(vocab), args=vars(a))
     g = torch.Generator().manual_seed(1)
@@ -93,7 +114,7 @@ def train(a):
         flag = (torch.rand(b, generator=gen) < a.sim_keep).float()
         sim = clips.sim(idx.numpy()) * flag.view(-1, 1, 1, 1)
         with torch.no_grad():
-            v_t = dit(xt, t, teacher(ids_t), sim, flag)
+            v_t = teacher_dit(xt, t, teacher(ids_t), sim, flag)
         v_s = dit(xt, t, student(ids_s), sim, flag)
         return F.mse_loss(v_s, v_t, reduction="none").mean(dim=(1, 2, 3, 4))
 
@@ -102,10 +123,10 @@ def train(a):
     val_grammar = torch.tensor([p["text"] == p["target"] for p in val])
 
     def validate():
-        student.eval()
+        student.eval(), dit.eval()
         with torch.no_grad():
             per = torch.cat([velocity_loss(val_x[i:i + 32], val_y[i:i + 32], val_clip[i:i + 32], torch.Generator().manual_seed(i)) for i in range(0, len(val), 32)])
-        student.train()
+        student.train(), dit.train(a.dit_lr > 0)
         return {"val": round(per[~val_grammar].mean().item(), 5), "val_grammar": round(per[val_grammar].mean().item(), 6)}
 
     log(step=0, **validate())
@@ -121,7 +142,7 @@ def train(a):
             loss = loss + a.feature_weight * F.mse_loss(student(texts[idx]), y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_([q for g in groups for q in g["params"]], 1.0)
         opt.step()
         sched.step()
         if step % a.log_every == 0:
@@ -131,16 +152,59 @@ def train(a):
             v = validate()
             log(step=step, **v)
             save(a, student, snap, step, len(pairs), v)
+            if a.dit_lr > 0:
+                save_dit(a, dit, dit_snap, step, v)
+
+
+def save_dit(a, dit, dit_snap, step, v):
+    """The jointly trained denoiser: weights, and each run's settings (steps add up over resumed runs)."""
+    earlier = dit_snap["runs"] if dit_snap else []
+    args = {k: getattr(a, k) for k in ("steps", "batch", "lr", "dit_lr", "sim_keep")}
+    out = {"dit": {k: t.half() for k, t in dit.state_dict().items()}, "step": sum(r["stopped_at"] for r in earlier) + step,
+           "runs": earlier + [{**args, "stopped_at": step}], "val_mse": v["val"], "val_grammar_velocity_mse": v["val_grammar"],
+           "objective": "velocity"}
+    tmp = a.dit_snapshot + ".tmp"
+    torch.save(out, tmp)
+    os.replace(tmp, a.dit_snapshot)
 
 
 def save(a, student, snap, step, n_pairs, v):
     # Resumed from an earlier velocity snapshot, steps and runs add up (each run has its own learning-rate schedule).
     earlier = snap.get("runs", [{**snap["args"], "stopped_at": snap["step"]}]) if snap.get("objective") == "velocity" else []
-    args = {k: getattr(a, k) for k in ("steps", "batch", "lr", "feature_weight", "sim_keep")}
+    args = {k: getattr(a, k) for k in ("steps", "batch", "lr", "feature_weight", "dit_lr", "sim_keep")}
     out = {"te": {k: t.half() for k, t in student.state_dict().items()}, "base_vocab": snap["base_vocab"], "vocab": snap["vocab"],
            "step": sum(r["stopped_at"] for r in earlier) + step, "runs": earlier + [{**args, "stopped_at": step}],
            "pairs": n_pairs, "val_mse": v["val"], "val_grammar_velocity_mse": v["val_grammar"], "args": args, "objective": "velocity"}
     torch.save(out, a.snapshot)
+
+
+def export_denoiser(a):
+    """Writes a joint run's denoiser into a pack folder (denoiser.onnx, its manifest hash and training
+    note) and checks it in onnxruntime-node; the text encoder goes in with distill_text.py --export."""
+    snap = torch.load(a.dit_snapshot, map_location="cpu")
+    dit = dit_of(snap["dit"]).eval()
+    out = a.export_dit
+    g = torch.Generator().manual_seed(0)
+    model, inputs, in_names, out_names, axes = denoiser_export(dit, torch.randn(2, LENGTH, 128, generator=g), g)
+    path = os.path.join(out, "denoiser.onnx")
+    torch.onnx.export(model, inputs, path, input_names=in_names, output_names=out_names, dynamic_axes=axes, opset_version=OPSET)
+    with torch.no_grad():
+        check = {"denoiser": check_entry(inputs, in_names, out_names[0], model(*inputs))}
+    manifest_path = os.path.join(out, "manifest.json")
+    manifest = json.load(open(manifest_path))
+    manifest["files"]["denoiser"]["sha256"] = sha256(path)
+    manifest.setdefault("training", {})["denoiser_paraphrase"] = {
+        "from": "the shipped denoiser, trained on together with the text encoder", "steps": snap["step"], "runs": snap["runs"],
+        "val_mse": round(snap["val_mse"], 5), "val_grammar_velocity_mse": snap["val_grammar_velocity_mse"],
+        "objective": "MSE between its velocity given the text encoder's features of a paraphrase or a grammar phrasing and the shipped denoiser's given the grammar encoder's features of the grammar phrasing, on the phrased clip's noised latents (training/distill_text_dit.py --dit-lr)",
+    }
+    with open(manifest_path, "w") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=True)
+        f.write("\n")
+    check_path = os.path.join(CACHE, "paraphrase", "check-denoiser.json")
+    with open(check_path, "w") as f:
+        json.dump(check, f)
+    sys.exit(subprocess.run(["npx", "tsx", os.path.join(HERE, "check_export.ts"), out, check_path], cwd=ROOT).returncode)
 
 
 if __name__ == "__main__":
@@ -157,9 +221,15 @@ if __name__ == "__main__":
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--feature-weight", type=float, default=0.0, help="also pull the features, as distill_text.py does, with this weight")
     p.add_argument("--sim-keep", type=float, default=0.5, help="share of samples given the simulation input")
+    p.add_argument("--dit-lr", type=float, default=0.0, help="above 0, the denoiser trains too at this rate (the shipped one stays the teacher)")
+    p.add_argument("--init-dit", default=None, help="with --dit-lr: start the denoiser from this snapshot of a joint run instead of the shipped one")
+    p.add_argument("--dit-snapshot", default=os.path.join(HERE, "snapshots", "dit-joint.fp16.pt"))
+    p.add_argument("--export-dit", default=None, help="write --dit-snapshot's denoiser into this pack folder instead of training")
     p.add_argument("--val", type=int, default=256)
     p.add_argument("--val-every", type=int, default=250)
     p.add_argument("--log-every", type=int, default=25)
     a = p.parse_args()
+    if a.export_dit:
+        export_denoiser(a)
     os.makedirs(a.run, exist_ok=True)
     train(a)

@@ -66,6 +66,27 @@ def fit_preview(enc, split, stats, n=64):
     return W[:8].tolist(), W[8].tolist()
 
 
+def check_entry(inputs, in_names, out_name, expected):
+    """What training/check_export.ts runs in onnxruntime-node and compares: PyTorch's inputs and output."""
+    return {"inputs": {n: {"dtype": str(v.dtype).replace("torch.", ""), "dims": list(v.shape), "data": v.flatten().tolist()} for n, v in zip(in_names, inputs)},
+            "output": {"name": out_name, "dims": list(expected.shape), "data": expected.flatten().tolist()}}
+
+
+def denoiser_export(dit, text, g):
+    """The denoiser's ONNX export: (model, example inputs, input names, output names, dynamic axes)."""
+    x = torch.randn(2, 8, 16, 8, 8, generator=g)
+    t = torch.tensor([0.7, 0.3])
+    sim = torch.rand(2, 16, 64, 64, generator=g)
+    flag = torch.tensor([1.0, 0.0])
+    names = ["x", "t", "text", "sim", "sim_flag"]
+    inputs = (x, t, text, sim, flag)
+    if dit.known_embed is not None:
+        kx = torch.randn(2, 8, 16, 8, 8, generator=g)
+        km = torch.tensor([[1.0] * 4 + [0.0] * 12, [1.0] + [0.0] * 14 + [1.0]])
+        names, inputs = names + ["known", "known_mask"], inputs + (kx, km)
+    return dit, inputs, names, ["v"], {n: {0: "batch"} for n in names + ["v"]}
+
+
 def main(a):
     te_sd, dit_sd, enc_sd, dec_sd, tj, steps = load_weights(a.from_snapshots, a.run)
     if a.average_with:
@@ -87,18 +108,11 @@ def main(a):
     ids = torch.tensor([tok.encode("a red ball falls and bounces on the ground"), [PAD] * LENGTH])
     text = te(ids)
     g = torch.Generator().manual_seed(0)
-    x = torch.randn(2, 8, 16, 8, 8, generator=g)
-    t = torch.tensor([0.7, 0.3])
-    sim = torch.rand(2, 16, 64, 64, generator=g)
-    flag = torch.tensor([1.0, 0.0])
-    kx = torch.randn(2, 8, 16, 8, 8, generator=g)
-    km = torch.tensor([[1.0] * 4 + [0.0] * 12, [1.0] + [0.0] * 14 + [1.0]])
     z = torch.randn(4, 8, 8, 8, generator=g)
     img = torch.rand(4, 3, 64, 64, generator=g) * 2 - 1
     exports = {
         "text_encoder": (te, (ids,), ["input_ids"], ["text"], {"input_ids": {0: "batch"}, "text": {0: "batch"}}),
-        "denoiser": (dit, (x, t, text, sim, flag, kx, km), ["x", "t", "text", "sim", "sim_flag", "known", "known_mask"], ["v"], {n: {0: "batch"} for n in ["x", "t", "text", "sim", "sim_flag", "known", "known_mask", "v"]})
-        if known else (dit, (x, t, text, sim, flag), ["x", "t", "text", "sim", "sim_flag"], ["v"], {n: {0: "batch"} for n in ["x", "t", "text", "sim", "sim_flag", "v"]}),
+        "denoiser": denoiser_export(dit, text, g),
         "decoder": (dec, (z,), ["latent"], ["rgb"], {"latent": {0: "n"}, "rgb": {0: "n"}}),
         "encoder": (enc, (img,), ["rgb"], ["latent"], {"rgb": {0: "n"}, "latent": {0: "n"}}),
     }
@@ -109,10 +123,7 @@ def main(a):
         import onnx
         onnx.checker.check_model(onnx.load(path))
         expected = model(*inputs)
-        check[name] = {
-            "inputs": {n: {"dtype": str(v.dtype).replace("torch.", ""), "dims": list(v.shape), "data": v.flatten().tolist()} for n, v in zip(in_names, inputs)},
-            "output": {"name": out_names[0], "dims": list(expected.shape), "data": expected.flatten().tolist()},
-        }
+        check[name] = check_entry(inputs, in_names, out_names[0], expected)
     preview, preview_bias = fit_preview(enc, Split(os.path.join(a.data, "train")), stats)
     files = {k: f"{k}.onnx" for k in exports} | {"tokenizer": "tokenizer.json"}
     train_info = Split(os.path.join(a.data, "train")).info
