@@ -40,6 +40,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   const physics = loadTemplate("physics-guided.json");
   const guidance = { ...physics.nodes.find((n) => n.type === "t2v.PhysicsGuidance")?.params, ...overrides };
   const unguided: ClipMetrics[] = [], guided: ClipMetrics[] = [], moon: ClipMetrics[] = [], moonUnguided: ClipMetrics[] = [];
+  const moonOf = new Map<number, { guided: ClipMetrics; unguided: ClipMetrics }>(); // by prompt index: the single free-flight scenes
   const cases: { truth: Track; unguided: Track; guided: Track }[] = [];
   const guidedClips: SheetRow[] = [];
   const bar = new SingleBar({ format: "physics eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
@@ -55,8 +56,10 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
     if (mg.accel_err_rel !== undefined) {
       // Same scene on the Moon: the model only ever saw Earth's gravity.
       const gm = await generate(engine, physics, { prompt: it.prompt, seed: it.noiseSeed, ...sampling, scene: { seed: it.seed, gravity_preset: "moon" }, guidance });
-      moon.push(measureClip(gm.frames, gm.trace!.scene, gm.trace!.trace));
-      moonUnguided.push(measureClip(u.frames, gm.trace!.scene, gm.trace!.trace));
+      const m = { guided: measureClip(gm.frames, gm.trace!.scene, gm.trace!.trace), unguided: measureClip(u.frames, gm.trace!.scene, gm.trace!.trace) };
+      moon.push(m.guided);
+      moonUnguided.push(m.unguided);
+      moonOf.set(unguided.length - 1, m);
     }
     bar.increment();
   }
@@ -72,6 +75,8 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   console.log(`\nguidance: ${JSON.stringify(guidance)}`);
   console.log(`\n${table({ unguided: su, guided: sg, "moon, guided": gm, "moon, unguided": gmu })}\n${formatMedians("unguided", mu)}\n${formatMedians("guided", mg)}\n\n${formatCountSplit("objects, unguided", byObjects.unguided)}\n${formatCountSplit("objects, guided", byObjects.guided)}`);
   console.log(`\nworst ten guided (by trajectory error):\n${worstTable(guided, items.map((it) => it.prompt), 10, "trajectory")}`);
+  const moonWorst = [...moonOf.entries()].flatMap(([i, m]) => (m.guided.accel_err_rel === undefined ? [] : [{ i, m, err: m.guided.accel_err_rel }])).sort((a, b) => b.err - a.err).slice(0, 5);
+  console.log(`\nworst five on the Moon, guided, by acceleration error (guided / unguided):\n| # | prompt | accel err |\n|---|---|---|\n${moonWorst.map(({ i, m, err }) => `| ${i + 1} | ${items[i]!.prompt} | ${err.toFixed(3)} / ${m.unguided.accel_err_rel?.toFixed(3) ?? "—"} |`).join("\n")}`);
   console.log(`\ntrajectories: ${join(out, "trajectories.png")} (white simulated, red unguided, green guided); worst guided clips: ${join(out, "worst-guided.png")}`);
   const row = (m: ClipMetrics) => ({ ...m, track: undefined, wrong: misses(m) });
   return {
@@ -80,7 +85,10 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
     guided: sg,
     median: { unguided: mu, guided: mg },
     count_by_objects: byObjects,
-    per_prompt: items.map((it, i) => ({ prompt: it.prompt, seed: it.noiseSeed, scene_seed: it.seed, unguided: row(unguided[i]!), guided: row(guided[i]!) })),
+    per_prompt: items.map((it, i) => {
+      const m = moonOf.get(i);
+      return { prompt: it.prompt, seed: it.noiseSeed, scene_seed: it.seed, unguided: row(unguided[i]!), guided: row(guided[i]!), ...(m && { moon: { guided: row(m.guided), unguided: row(m.unguided) } }) };
+    }),
     gravity_override: { gravity: "moon (1.62 m/s²)", prompts: moon.length, accel_err_rel: gm.accel_err_rel, unguided_accel_err_rel: gmu.accel_err_rel },
   };
 }
