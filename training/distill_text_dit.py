@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "upscale"))
+sys.path.append(os.path.join(os.path.dirname(__file__), "upscale"))  # after training/: both have an export.py
 from common import CACHE, Log, load_snapshot, setup_threads  # noqa: E402
 from distill_text import encode, grammar_encoder, sha256, snapshot_model  # noqa: E402
 from tok import LENGTH  # noqa: E402
