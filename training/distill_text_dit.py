@@ -196,6 +196,7 @@ def export_denoiser(a):
     manifest.setdefault("training", {})["denoiser_paraphrase"] = {
         "from": "the shipped denoiser, trained on together with the text encoder", "steps": snap["step"], "runs": snap["runs"],
         "val_mse": round(snap["val_mse"], 5), "val_grammar_velocity_mse": snap["val_grammar_velocity_mse"],
+        **({"mix": snap["mix"]} if "mix" in snap else {}),  # training/mix.py
         "objective": "MSE between its velocity given the text encoder's features of a paraphrase or a grammar phrasing and the shipped denoiser's given the grammar encoder's features of the grammar phrasing, on the phrased clip's noised latents (training/distill_text_dit.py --dit-lr)",
     }
     with open(manifest_path, "w") as f:
