@@ -178,8 +178,7 @@ def export(a):
     torch.onnx.export(model, (ids,), onnx_path, input_names=["input_ids"], output_names=["text"],
                       dynamic_axes={"input_ids": {0: "batch"}, "text": {0: "batch"}}, opset_version=OPSET)
     expected = model(ids).detach()
-    manifest_path = os.path.join(out, "manifest.json")
-    manifest = json.load(open(manifest_path))
+    manifest = json.load(open(os.path.join(out, "manifest.json")))
     for key, path in (("text_encoder", onnx_path), ("tokenizer", tok_path)):
         manifest["files"][key]["sha256"] = sha256(path)
     manifest.setdefault("training", {})["text_encoder_paraphrase"] = {
@@ -191,17 +190,22 @@ def export(a):
                       if snap.get("objective") == "velocity" else
                       "MSE between the student's features of a paraphrase (training/augment.ts, training scenes only) and the frozen encoder's features of the grammar phrasing; grammar phrasings kept as their own targets"),
     }
-    with open(manifest_path, "w") as f:
-        json.dump(manifest, f, indent=2, ensure_ascii=True)
-        f.write("\n")
     check = {"text_encoder": {"inputs": {"input_ids": {"dtype": "int64", "dims": list(ids.shape), "data": ids.flatten().tolist()}},
                               "output": {"name": "text", "dims": list(expected.shape), "data": expected.flatten().tolist()}}}
-    check_path = os.path.join(CACHE, "paraphrase", "check.json")
+    sys.exit(write_and_check(out, manifest, check, "check.json"))
+
+
+def write_and_check(out, manifest, check, check_name):
+    """Writes the pack's updated manifest, then runs the exported files in onnxruntime-node on
+    PyTorch's inputs (training/check_export.ts); returns its exit status."""
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=True)
+        f.write("\n")
+    check_path = os.path.join(CACHE, "paraphrase", check_name)
     os.makedirs(os.path.dirname(check_path), exist_ok=True)
     with open(check_path, "w") as f:
         json.dump(check, f)
-    r = subprocess.run(["npx", "tsx", os.path.join(HERE, "check_export.ts"), out, check_path], cwd=ROOT)
-    sys.exit(r.returncode)
+    return subprocess.run(["npx", "tsx", os.path.join(HERE, "check_export.ts"), out, check_path], cwd=ROOT).returncode
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ and  distill_text_dit.py --export-dit DIR --dit-snapshot training/snapshots/dit-
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -34,8 +33,8 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.append(os.path.join(os.path.dirname(__file__), "upscale"))  # after training/: both have an export.py
-from common import CACHE, Log, load_snapshot, setup_threads  # noqa: E402
-from distill_text import encode, grammar_encoder, sha256, snapshot_model  # noqa: E402
+from common import CACHE, Log, load_snapshot, save, setup_threads  # noqa: E402
+from distill_text import encode, grammar_encoder, sha256, snapshot_model, write_and_check  # noqa: E402
 from tok import LENGTH  # noqa: E402
 from export import OPSET, average_with, check_entry, denoiser_export  # noqa: E402
 from models import DiT, dit_depth  # noqa: E402
@@ -151,7 +150,7 @@ def train(a):
         if step % a.val_every == 0 or step == last:
             v = validate()
             log(step=step, **v)
-            save(a, student, snap, step, len(pairs), v)
+            save_te(a, student, snap, step, len(pairs), v)
             if a.dit_lr > 0:
                 save_dit(a, dit, dit_snap, step, v)
 
@@ -163,19 +162,17 @@ def save_dit(a, dit, dit_snap, step, v):
     out = {"dit": {k: t.half() for k, t in dit.state_dict().items()}, "step": sum(r["stopped_at"] for r in earlier) + step,
            "runs": earlier + [{**args, "stopped_at": step}], "val_mse": v["val"], "val_grammar_velocity_mse": v["val_grammar"],
            "objective": "velocity"}
-    tmp = a.dit_snapshot + ".tmp"
-    torch.save(out, tmp)
-    os.replace(tmp, a.dit_snapshot)
+    save(a.dit_snapshot, **out)
 
 
-def save(a, student, snap, step, n_pairs, v):
+def save_te(a, student, snap, step, n_pairs, v):
     # Resumed from an earlier velocity snapshot, steps and runs add up (each run has its own learning-rate schedule).
     earlier = snap.get("runs", [{**snap["args"], "stopped_at": snap["step"]}]) if snap.get("objective") == "velocity" else []
     args = {k: getattr(a, k) for k in ("steps", "batch", "lr", "feature_weight", "dit_lr", "sim_keep")}
     out = {"te": {k: t.half() for k, t in student.state_dict().items()}, "base_vocab": snap["base_vocab"], "vocab": snap["vocab"],
            "step": sum(r["stopped_at"] for r in earlier) + step, "runs": earlier + [{**args, "stopped_at": step}],
            "pairs": n_pairs, "val_mse": v["val"], "val_grammar_velocity_mse": v["val_grammar"], "args": args, "objective": "velocity"}
-    torch.save(out, a.snapshot)
+    save(a.snapshot, **out)
 
 
 def export_denoiser(a):
@@ -190,8 +187,7 @@ def export_denoiser(a):
     torch.onnx.export(model, inputs, path, input_names=in_names, output_names=out_names, dynamic_axes=axes, opset_version=OPSET)
     with torch.no_grad():
         check = {"denoiser": check_entry(inputs, in_names, out_names[0], model(*inputs))}
-    manifest_path = os.path.join(out, "manifest.json")
-    manifest = json.load(open(manifest_path))
+    manifest = json.load(open(os.path.join(out, "manifest.json")))
     manifest["files"]["denoiser"]["sha256"] = sha256(path)
     manifest.setdefault("training", {})["denoiser_paraphrase"] = {
         "from": "the shipped denoiser, trained on together with the text encoder", "steps": snap["step"], "runs": snap["runs"],
@@ -199,13 +195,7 @@ def export_denoiser(a):
         **({"mix": snap["mix"]} if "mix" in snap else {}),  # training/mix.py
         "objective": "MSE between its velocity given the text encoder's features of a paraphrase or a grammar phrasing and the shipped denoiser's given the grammar encoder's features of the grammar phrasing, on the phrased clip's noised latents (training/distill_text_dit.py --dit-lr)",
     }
-    with open(manifest_path, "w") as f:
-        json.dump(manifest, f, indent=2, ensure_ascii=True)
-        f.write("\n")
-    check_path = os.path.join(CACHE, "paraphrase", "check-denoiser.json")
-    with open(check_path, "w") as f:
-        json.dump(check, f)
-    sys.exit(subprocess.run(["npx", "tsx", os.path.join(HERE, "check_export.ts"), out, check_path], cwd=ROOT).returncode)
+    sys.exit(write_and_check(out, manifest, check, "check-denoiser.json"))
 
 
 if __name__ == "__main__":

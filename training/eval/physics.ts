@@ -39,7 +39,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   const text = loadTemplate("text-to-video.json");
   const physics = loadTemplate("physics-guided.json");
   const guidance = { ...physics.nodes.find((n) => n.type === "t2v.PhysicsGuidance")?.params, ...overrides };
-  const unguided: ClipMetrics[] = [], guided: ClipMetrics[] = [], moon: ClipMetrics[] = [], moonUnguided: ClipMetrics[] = [];
+  const unguided: ClipMetrics[] = [], guided: ClipMetrics[] = [];
   const moonOf = new Map<number, { guided: ClipMetrics; unguided: ClipMetrics }>(); // by prompt index: the single free-flight scenes
   const cases: { truth: Track; unguided: Track; guided: Track }[] = [];
   const guidedClips: SheetRow[] = [];
@@ -56,10 +56,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
     if (mg.accel_err_rel !== undefined) {
       // Same scene on the Moon: the model only ever saw Earth's gravity.
       const gm = await generate(engine, physics, { prompt: it.prompt, seed: it.noiseSeed, ...sampling, scene: { seed: it.seed, gravity_preset: "moon" }, guidance });
-      const m = { guided: measureClip(gm.frames, gm.trace!.scene, gm.trace!.trace), unguided: measureClip(u.frames, gm.trace!.scene, gm.trace!.trace) };
-      moon.push(m.guided);
-      moonUnguided.push(m.unguided);
-      moonOf.set(unguided.length - 1, m);
+      moonOf.set(unguided.length - 1, { guided: measureClip(gm.frames, gm.trace!.scene, gm.trace!.trace), unguided: measureClip(u.frames, gm.trace!.scene, gm.trace!.trace) });
     }
     bar.increment();
   }
@@ -69,7 +66,8 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   await contactSheet(worstGuided.map((i) => ({ ...guidedClips[i]!, prompt: `${i + 1}. ${guidedClips[i]!.prompt} (guided trajectory ${guided[i]!.trajectory_err_px.toFixed(1)} px, unguided ${unguided[i]!.trajectory_err_px.toFixed(1)} px)` })), join(out, "worst-guided.png"));
   const su = summarize(unguided), sg = summarize(guided);
   const mu = medians(unguided), mg = medians(guided);
-  const gm = summarize(moon), gmu = summarize(moonUnguided);
+  const moon = [...moonOf.values()];
+  const gm = summarize(moon.map((m) => m.guided)), gmu = summarize(moon.map((m) => m.unguided));
   const objects = items.map((it) => it.scene.objects.length);
   const byObjects = { unguided: countSplit(unguided, objects), guided: countSplit(guided, objects) };
   console.log(`\nguidance: ${JSON.stringify(guidance)}`);

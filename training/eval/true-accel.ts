@@ -20,7 +20,7 @@ for (const [name, gravity] of [["earth", GRAVITY_PRESETS.earth], ["moon", GRAVIT
   const errs: number[] = [];
   for (const it of heldOutPrompts(o.limit)) {
     const clip = await renderScene(applyOverrides(it.scene, { gravity, restitution_scale: 1, friction_scale: 1, speed_scale: 1 }));
-    const m = measureClip({ rgb: clip.render.rgb, width: clip.render.width, height: clip.render.height, frames: clip.render.frames }, clip.scene, clip.trace);
+    const m = measureClip(clip.render, clip.scene, clip.trace);
     if (m.accel_err_rel !== undefined) errs.push(m.accel_err_rel);
   }
   errs.sort((a, b) => a - b);
