@@ -4,7 +4,7 @@
 // and never drawn from held-out scenes.
 //
 //   npx tsx training/augment.ts [--count 120000] [--identity 0.3] [--out $T2V_CACHE/paraphrase/pairs.jsonl]
-//   npx tsx training/augment.ts --meta $T2V_CACHE/up/train/meta.jsonl --per-clip 8 --out $T2V_CACHE/paraphrase/clip-pairs.jsonl
+//   npx tsx training/augment.ts --meta $T2V_CACHE/up/train/meta.jsonl --per-clip 8 [--rich 0.6] --out $T2V_CACHE/paraphrase/clip-pairs.jsonl
 // The second form phrases the scenes of a rendered training split instead of drawing new ones, and
 // names each pair's clip, so training can pair the words with that clip's latents.
 import { Command } from "commander";
@@ -15,6 +15,7 @@ import { sceneDescription, type SceneDescription } from "../nodes/physics/descri
 import { phrase } from "../nodes/physics/phrase.ts";
 import { createRng, type Rng } from "../nodes/physics/rng.ts";
 import { isHeldOut, sampleDescription } from "../nodes/physics/sample.ts";
+import { richPhrase } from "./phrasings.ts";
 
 const COUNT = [["a", "one", "1", "a single", "just one", "one lone"], ["two", "2", "a pair of", "a couple of", "two matching"], ["three", "3", "a group of three", "three identical", "a set of 3"]] as const;
 const SIZE = { small: ["small", "little", "tiny", "miniature", "smallish", "wee"], medium: ["", "", "", "medium", "normal sized", "average size"], large: ["large", "big", "huge", "giant", "massive", "enormous", "oversized"] } as const;
@@ -104,13 +105,18 @@ const args = z.object({
   seed: z.coerce.number().int(),
   meta: z.string().optional(),
   perClip: z.coerce.number().int().positive(),
+  rich: z.coerce.number().min(0).max(1),
 });
 const metaLine = z.object({ i: z.number().int().min(0), description: sceneDescription });
 
-/** A training pair for `d`: a paraphrase (or, with probability `identity`, a grammar phrasing) and the grammar phrasing it should read like. */
-export function pairOf(d: SceneDescription, identity: number, rng: Rng): { text: string; target: string } {
+/**
+ * A training pair for `d`: a paraphrase (or, with probability `identity`, a grammar phrasing) and the
+ * grammar phrasing it should read like. A share `rich` of the paraphrases comes from phrasings.ts's
+ * wider set of clause shapes (none by default, so earlier runs' pairs are drawn again exactly).
+ */
+export function pairOf(d: SceneDescription, identity: number, rng: Rng, rich = 0): { text: string; target: string } {
   const keep = rng.chance(identity);
-  const text = keep ? phrase(d, rng) : augmentedPhrase(d, rng);
+  const text = keep ? phrase(d, rng) : rich > 0 && rng.chance(rich) ? richPhrase(d, rng) : augmentedPhrase(d, rng);
   return { text, target: keep ? text : canonicalPhrase(d) };
 }
 
@@ -137,16 +143,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .option("--out <file>", "JSON lines of {text, target} (and clip, with --meta)", join(process.env.T2V_CACHE ?? "../t2v-cache", "paraphrase", "pairs.jsonl"))
     .option("--seed <n>", "draws the scenes and the wordings", "7")
     .option("--meta <file>", "phrase the scenes of this rendered training split's meta.jsonl instead (--count is ignored)")
-    .option("--per-clip <n>", "with --meta: pairs per clip", "8");
+    .option("--per-clip <n>", "with --meta: pairs per clip", "8")
+    .option("--rich <p>", "share of the paraphrases drawn from training/phrasings.ts's wider clause shapes", "0");
   const o = args.parse(program.parse().opts());
   const rng = createRng(o.seed);
   const lines: string[] = [];
   if (o.meta) {
     for (const m of readMeta(o.meta)) {
-      for (let k = 0; k < o.perClip; k++) lines.push(JSON.stringify({ clip: m.i, ...pairOf(m.description, o.identity, rng) }));
+      for (let k = 0; k < o.perClip; k++) lines.push(JSON.stringify({ clip: m.i, ...pairOf(m.description, o.identity, rng, o.rich) }));
     }
   } else {
-    for (let i = 0; i < o.count; i++) lines.push(JSON.stringify(pairOf(sampleDescription(o.seed * 1_000_003 + i, "train"), o.identity, rng)));
+    for (let i = 0; i < o.count; i++) lines.push(JSON.stringify(pairOf(sampleDescription(o.seed * 1_000_003 + i, "train"), o.identity, rng, o.rich)));
   }
   mkdirSync(dirname(o.out), { recursive: true });
   writeFileSync(o.out, lines.join("\n") + "\n");

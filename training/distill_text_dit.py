@@ -22,6 +22,7 @@ then distill_text.py --export DIR --snapshot training/snapshots/te-joint.fp16.pt
 and  distill_text_dit.py --export-dit DIR --dit-snapshot training/snapshots/dit-joint.fp16.pt
 """
 import argparse
+import collections
 import json
 import os
 import sys
@@ -34,7 +35,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.append(os.path.join(os.path.dirname(__file__), "upscale"))  # after training/: both have an export.py
 from common import CACHE, Log, load_snapshot, save, setup_threads  # noqa: E402
-from distill_text import encode, grammar_encoder, sha256, snapshot_model, write_and_check  # noqa: E402
+from distill_text import encode, grammar_encoder, grown, sha256, snapshot_model, words_of, write_and_check  # noqa: E402
 from tok import LENGTH  # noqa: E402
 from export import OPSET, average_with, check_entry, denoiser_export  # noqa: E402
 from models import DiT, dit_depth  # noqa: E402
@@ -81,12 +82,20 @@ def train(a):
     snap = torch.load(a.init, map_location="cpu")
     student = snapshot_model(snap).train()
     vocab = {w: i for i, w in enumerate(snap["vocab"])}
+    if a.grow_vocab:  # the pairs' words the student lacks, each used at least this often; their rows start as the unknown word's
+        counts = collections.Counter(w for p in pairs for w in words_of(p["text"]))
+        new = sorted(w for w, c in counts.items() if w not in vocab and c >= a.grow_vocab)
+        student = grown(student, len(new)).train()
+        vocab.update({w: len(vocab) + k for k, w in enumerate(new)})
+        snap = {**snap, "vocab": snap["vocab"] + new}
+        print(json.dumps({"event": "grown", "new_words": len(new), "vocab": len(vocab)}), flush=True)
     teacher = grammar_encoder()
     dit = teacher_dit = shipped_dit(a.average_with)
-    dit_snap = None
-    if a.dit_lr > 0:  # the denoiser learns too, from the shipped one (or a joint run's snapshot), the shipped one its teacher
-        dit_snap = torch.load(a.init_dit, map_location="cpu") if a.init_dit else None
-        dit = dit_of(dit_snap["dit"]) if dit_snap else dit_of(teacher_dit.state_dict())
+    dit_snap = torch.load(a.init_dit, map_location="cpu") if a.init_dit else None
+    if dit_snap:  # a joint run's (or a mix's) denoiser: the student's, frozen unless --dit-lr
+        dit = dit_of(dit_snap["dit"]).requires_grad_(False).eval()
+    if a.dit_lr > 0:  # the denoiser learns too, from the shipped one (or that snapshot), the shipped one its teacher
+        dit = dit if dit_snap else dit_of(teacher_dit.state_dict())
         dit.requires_grad_(True).train()
     clips = Clips(a.clips, json.load(open(os.path.join(PACK, "manifest.json"))))
     rng = np.random.default_rng(0)
@@ -171,7 +180,9 @@ def save_te(a, student, snap, step, n_pairs, v):
     args = {k: getattr(a, k) for k in ("steps", "batch", "lr", "feature_weight", "dit_lr", "sim_keep")}
     out = {"te": {k: t.half() for k, t in student.state_dict().items()}, "base_vocab": snap["base_vocab"], "vocab": snap["vocab"],
            "step": sum(r["stopped_at"] for r in earlier) + step, "runs": earlier + [{**args, "stopped_at": step}],
-           "pairs": n_pairs, "val_mse": v["val"], "val_grammar_velocity_mse": v["val_grammar"], "args": args, "objective": "velocity"}
+           "pairs": n_pairs, "val_mse": v["val"], "val_grammar_velocity_mse": v["val_grammar"], "args": args, "objective": "velocity",
+           # a start made by training/mix.py: say so, and after which of the runs the weights were mixed
+           **({"mix": {**snap["mix"], "after_runs": snap["mix"].get("after_runs", len(earlier))}} if "mix" in snap else {})}
     save(a.snapshot, **out)
 
 
@@ -213,7 +224,8 @@ if __name__ == "__main__":
     p.add_argument("--feature-weight", type=float, default=0.0, help="also pull the features, as distill_text.py does, with this weight")
     p.add_argument("--sim-keep", type=float, default=0.5, help="share of samples given the simulation input")
     p.add_argument("--dit-lr", type=float, default=0.0, help="above 0, the denoiser trains too at this rate (the shipped one stays the teacher)")
-    p.add_argument("--init-dit", default=None, help="with --dit-lr: start the denoiser from this snapshot of a joint run instead of the shipped one")
+    p.add_argument("--init-dit", default=None, help="the student's denoiser: this snapshot of a joint run or a mix instead of the shipped one (frozen unless --dit-lr)")
+    p.add_argument("--grow-vocab", type=int, default=0, help="above 0, add the pairs' words the student lacks that are used at least this often")
     p.add_argument("--dit-snapshot", default=os.path.join(HERE, "snapshots", "dit-joint.fp16.pt"))
     p.add_argument("--export-dit", default=None, help="write --dit-snapshot's denoiser into this pack folder instead of training")
     p.add_argument("--val", type=int, default=256)

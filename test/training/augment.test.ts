@@ -7,6 +7,7 @@ import { parsePrompt } from "../../nodes/physics/parse.ts";
 import { createRng } from "../../nodes/physics/rng.ts";
 import { isHeldOut, sampleDescription } from "../../nodes/physics/sample.ts";
 import { augmentedPhrase, canonicalPhrase, pairOf, readMeta } from "../../training/augment.ts";
+import { richPhrase } from "../../training/phrasings.ts";
 
 describe("training paraphrases for the text encoder", () => {
   it("phrase training scenes only, deterministically, and name the scene's colour", () => {
@@ -27,6 +28,42 @@ describe("training paraphrases for the text encoder", () => {
       expect(tokenize(target).unknown).toEqual([]);
       expect(parsePrompt(target).description).toMatchObject({ color: d.color, shape: d.shape, count: d.count, background: d.background });
     }
+  });
+});
+
+describe("the wider clause shapes (augment.ts --rich)", () => {
+  const scenes = Array.from({ length: 600 }, (_, i) => sampleDescription(13 * 1_000_003 + i, "train"));
+
+  it("keep the scene's colour and, for sideways motions, the direction, deterministically", () => {
+    scenes.forEach((d, i) => {
+      const text = richPhrase(d, createRng(i));
+      expect(richPhrase(d, createRng(i))).toBe(text);
+      const lower = text.toLowerCase();
+      expect(lower).toContain(d.color);
+      const dir = /_(left|right)$/.exec(d.motion)?.[1];
+      if (dir) expect(lower, text).toMatch(new RegExp(`\\b${dir}`));
+      expect(text, "no doubled spaces or commas").not.toMatch(/ {2}|,\s*,|^\s|\s$/);
+    });
+  });
+
+  it("agree the verb with the number of objects", () => {
+    const singular = / (is|falls|drops|rolls|slides|flies|rises) /;
+    const plural = / (are|fall|drop|roll|slide|fly|rise) /;
+    for (const [i, d] of scenes.entries()) {
+      const text = richPhrase(d, createRng(i)).toLowerCase();
+      if (d.count > 1) expect(text, text).not.toMatch(/(balls|boxes|cubes|spheres|triangles|wedges|blocks) (is|falls|drops|rolls|slides|flies|rises) /);
+      else expect(text, text).not.toMatch(/(ball|box|cube|sphere|triangle|wedge|block) (are|fall|drop|roll|slide|fly|rise) /);
+    }
+    expect(scenes.some((d, i) => d.count > 1 && plural.test(richPhrase(d, createRng(i))))).toBe(true);
+    expect(scenes.some((d, i) => d.count === 1 && singular.test(richPhrase(d, createRng(i))))).toBe(true);
+  });
+
+  it("are drawn for the share asked, and not at all by default", () => {
+    const d = scenes[0]!;
+    const texts = (rich: number) => { const rng = createRng(5); return Array.from({ length: 400 }, () => pairOf(d, 0, rng, rich).text); };
+    const old = (() => { const rng = createRng(5); return Array.from({ length: 400 }, () => augmentedPhrase(d, (rng.chance(0), rng))); })();
+    expect(texts(0)).toEqual(old);
+    expect(texts(1)).not.toEqual(old);
   });
 });
 
