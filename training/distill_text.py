@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import CACHE, setup_threads  # noqa: E402
+from common import CACHE, save, setup_threads  # noqa: E402
 from models import TextEncoder  # noqa: E402
 from tok import LENGTH, NORMALIZER, PAD, UNK  # noqa: E402
 
@@ -133,7 +133,7 @@ def train(a):
     te = {"emb.new_rows": sd["emb.weight"][old:].half()} if a.only_new_words else {k: v.half() for k, v in sd.items()}
     snap = {"te": te, "base_vocab": old, "vocab": words, "step": a.steps,
             "pairs": len(pairs), "val_mse": v, "args": {k: getattr(a, k) for k in ("steps", "batch", "lr", "min_count", "only_new_words")}}
-    torch.save(snap, SNAPSHOT)
+    save(SNAPSHOT, **snap)
     print(json.dumps({"event": "saved", "snapshot": SNAPSHOT, "bytes": os.path.getsize(SNAPSHOT)}), flush=True)
 
 

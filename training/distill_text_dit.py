@@ -20,6 +20,11 @@ the shipped model's velocities, not the clips, so 2,000 clips do not become some
         --snapshot training/snapshots/te-joint.fp16.pt --dit-snapshot training/snapshots/dit-joint.fp16.pt
 then distill_text.py --export DIR --snapshot training/snapshots/te-joint.fp16.pt
 and  distill_text_dit.py --export-dit DIR --dit-snapshot training/snapshots/dit-joint.fp16.pt
+
+--grow-vocab N first gives the student a row for each word of the pairs it lacks (used N times or
+more; the row starts as the unknown word's), for pairs from phrasings the vocabulary was not grown
+on (augment.ts --rich). --init-dit without --dit-lr keeps that denoiser frozen: an encoder-only run
+on top of a mix (training/mix.py), its teacher still the shipped pair.
 """
 import argparse
 import collections
