@@ -52,7 +52,8 @@ PACK = os.path.join(ROOT, "models", "physics-tiny")
 
 
 def shipped_dit(average):
-    """The pack's denoiser in PyTorch: the committed EMA snapshot averaged with the one it ships beside."""
+    """The main run's denoiser in PyTorch (export.py's): the committed EMA snapshot averaged with the
+    one it ships beside. Every distillation's teacher; the pack ships it mixed with a joint run's (mix.py)."""
     d = load_snapshot("dit-ema.fp16.pt")
     _, sd, _ = average_with(d["te"], d["dit"], {}, average)
     return dit_of(sd).requires_grad_(False).eval()

@@ -13,6 +13,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import save  # noqa: E402
 from distill_text import snapshot_model  # noqa: E402
 from distill_text_dit import shipped_dit  # noqa: E402
 
@@ -43,6 +44,6 @@ if __name__ == "__main__":
     dit = torch.load(a.dit, map_location="cpu")
     dit["dit"] = mixed(shipped_dit(a.average_with).state_dict(), dit["dit"], a.share)
     dit["mix"] = {"share": a.share, "start": "the shipped denoiser"}
-    torch.save(te, a.out_te)
-    torch.save(dit, a.out_dit)
+    save(a.out_te, **te)
+    save(a.out_dit, **dit)
     print(f"{a.share:g} of the joint run → {a.out_te}, {a.out_dit}")

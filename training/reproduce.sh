@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run train`: reproduces models/physics-tiny from scratch, stage by stage, as it was trained
-# (about 19 hours on 2 cores, the last two the text encoder for paraphrases; the table in training/README.md has each stage's wall time).
+# (about 20 hours on 2 cores, the last three the text encoder and denoiser for paraphrases; the table in training/README.md has each stage's wall time).
 #
 # Every stage resumes from its checkpoint and a finished stage is skipped, so stop it at any time and
 # run the same command again to go on — e.g. in the background: `nohup npm run train > train.log &`.
@@ -109,5 +109,12 @@ stage pp-clip-pairs npx tsx training/augment.ts --meta "$T2V_CACHE/up/train/meta
 te_dit() { T2V_THREADS=2 "$PY" training/distill_text_dit.py --run "$PP/dit-run" "$@"; }
 stage te-dit-1000 te_dit --steps 2000 --until 1000 --snapshot "$PP/te-dit-1000.fp16.pt"
 stage te-dit-2000 te_dit --init "$PP/te-dit-1000.fp16.pt" --steps 1000 --lr 1e-4
-stage te-export "$PY" training/distill_text.py --export models/physics-tiny --snapshot training/snapshots/te-paraphrase-dit.fp16.pt
+# Then the denoiser trained beside that encoder (the teacher still the grammar pair), and the pack's
+# encoder and denoiser the weights halfway between the two pairs (training/mix.py, WiSE-FT).
+stage joint te_dit --init training/snapshots/te-paraphrase-dit.fp16.pt --dit-lr 5e-5 --lr 1e-4 --steps 1200 --val-every 200 \
+  --run "$PP/joint-run" --snapshot "$PP/te-joint.fp16.pt" --dit-snapshot "$PP/dit-joint.fp16.pt"
+stage mix "$PY" training/mix.py --te "$PP/te-joint.fp16.pt" --dit "$PP/dit-joint.fp16.pt" --share 0.5 \
+  --out-te "$PP/te-mix.fp16.pt" --out-dit "$PP/dit-mix.fp16.pt"
+stage te-mix-export "$PY" training/distill_text.py --export models/physics-tiny --snapshot "$PP/te-mix.fp16.pt"
+stage dit-mix-export "$PY" training/distill_text_dit.py --export-dit models/physics-tiny --dit-snapshot "$PP/dit-mix.fp16.pt"
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"
