@@ -83,14 +83,20 @@ def grown(teacher, n_new):
     return student
 
 
+def new_words(pairs, vocab, min_count):
+    """The pairs' words `vocab` lacks, used at least `min_count` times, sorted; appended to `vocab`
+    (ids after its last) and returned, for grown() to give each a row."""
+    counts = collections.Counter(w for p in pairs for w in words_of(p["text"]))
+    new = sorted(w for w, c in counts.items() if w not in vocab and c >= min_count)
+    vocab.update({w: len(vocab) + k for k, w in enumerate(new)})
+    return new
+
+
 def train(a):
     pairs = [json.loads(line) for line in open(a.pairs)]
     tok = json.load(open(os.path.join(GRAMMAR, "tokenizer.json")))
     vocab = dict(tok["model"]["vocab"])
-    counts = collections.Counter(w for p in pairs for w in words_of(p["text"]))
-    new = sorted(w for w, c in counts.items() if w not in vocab and c >= a.min_count)
-    for w in new:
-        vocab[w] = len(vocab)
+    new = new_words(pairs, vocab, a.min_count)
     teacher = grammar_encoder()
     student = grown(teacher, len(new))
     old = teacher.emb.weight.shape[0]

@@ -27,7 +27,6 @@ on (augment.ts --rich). --init-dit without --dit-lr keeps that denoiser frozen: 
 on top of a mix (training/mix.py), its teacher still the shipped pair.
 """
 import argparse
-import collections
 import json
 import os
 import sys
@@ -40,7 +39,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.append(os.path.join(os.path.dirname(__file__), "upscale"))  # after training/: both have an export.py
 from common import CACHE, Log, load_snapshot, save, setup_threads  # noqa: E402
-from distill_text import encode, grammar_encoder, grown, sha256, snapshot_model, words_of, write_and_check  # noqa: E402
+from distill_text import encode, grammar_encoder, grown, new_words, sha256, snapshot_model, write_and_check  # noqa: E402
 from tok import LENGTH  # noqa: E402
 from export import OPSET, average_with, check_entry, denoiser_export  # noqa: E402
 from models import DiT, dit_depth  # noqa: E402
@@ -89,20 +88,18 @@ def train(a):
     student = snapshot_model(snap).train()
     vocab = {w: i for i, w in enumerate(snap["vocab"])}
     if a.grow_vocab:  # the pairs' words the student lacks, each used at least this often; their rows start as the unknown word's
-        counts = collections.Counter(w for p in pairs for w in words_of(p["text"]))
-        new = sorted(w for w, c in counts.items() if w not in vocab and c >= a.grow_vocab)
+        new = new_words(pairs, vocab, a.grow_vocab)
         student = grown(student, len(new)).train()
-        vocab.update({w: len(vocab) + k for k, w in enumerate(new)})
         snap = {**snap, "vocab": snap["vocab"] + new}
         print(json.dumps({"event": "grown", "new_words": len(new), "vocab": len(vocab)}), flush=True)
     teacher = grammar_encoder()
     dit = teacher_dit = shipped_dit(a.average_with)
+    # The student's denoiser: a joint run's or a mix's (--init-dit), else the teacher's weights; it
+    # learns only with --dit-lr, the teacher staying as it is.
     dit_snap = torch.load(a.init_dit, map_location="cpu") if a.init_dit else None
-    if dit_snap:  # a joint run's (or a mix's) denoiser: the student's, frozen unless --dit-lr
-        dit = dit_of(dit_snap["dit"]).requires_grad_(False).eval()
-    if a.dit_lr > 0:  # the denoiser learns too, from the shipped one (or that snapshot), the shipped one its teacher
-        dit = dit if dit_snap else dit_of(teacher_dit.state_dict())
-        dit.requires_grad_(True).train()
+    if dit_snap or a.dit_lr > 0:
+        dit = dit_of(dit_snap["dit"] if dit_snap else teacher_dit.state_dict())
+        dit.requires_grad_(a.dit_lr > 0).train(a.dit_lr > 0)
     clips = Clips(a.clips, json.load(open(os.path.join(PACK, "manifest.json"))))
     rng = np.random.default_rng(0)
     order = rng.permutation(len(pairs))
