@@ -9,9 +9,17 @@ import { openPack } from "../../nodes/model/runtime.ts";
 import { DEFAULT_CLIP, renderScene } from "../../nodes/physics/clip.ts";
 import { measureClip, type ClipMetrics } from "../../nodes/physics/measure.ts";
 import type { HeldOut } from "./held-out.ts";
-import { contactSheet, summarize, table, type SheetRow, type Summary } from "./report.ts";
+import { contactSheet, formatMedians, medians, summarize, table, worstTable, type Medians, type SheetRow, type Summary } from "./report.ts";
 
-export async function autoencoderEval(items: HeldOut[], out: string, pack = "physics-tiny"): Promise<{ truth: Summary; reconstructed: Summary }> {
+export type AutoencoderResult = {
+  truth: Summary;
+  reconstructed: Summary;
+  median: { truth: Medians; reconstructed: Medians };
+  /** Each scene's metrics, the true render beside its trip through the autoencoder. */
+  per_prompt: { prompt: string; seed: number; truth: Row; reconstructed: Row }[];
+};
+
+export async function autoencoderEval(items: HeldOut[], out: string, pack = "physics-tiny"): Promise<AutoencoderResult> {
   const p = await openPack(join(SHIPPED_MODELS, pack), "cpu", true);
   const range = p.manifest.rgb_range;
   const { width: W, height: H, frames: T } = DEFAULT_CLIP;
@@ -34,7 +42,19 @@ export async function autoencoderEval(items: HeldOut[], out: string, pack = "phy
   }
   bar.stop();
   await contactSheet(sheet, join(out, "autoencoder.png"));
-  const r = { truth: summarize(truth), reconstructed: summarize(rec) };
-  console.log(`\n${table({ "true renders": r.truth, "through the autoencoder": r.reconstructed })}\n\npairs: ${join(out, "autoencoder.png")}`);
+  const r: AutoencoderResult = {
+    truth: summarize(truth),
+    reconstructed: summarize(rec),
+    median: { truth: medians(truth), reconstructed: medians(rec) },
+    per_prompt: items.map((it, i) => ({ prompt: it.prompt, seed: it.seed, truth: strip(truth[i]!), reconstructed: strip(rec[i]!) })),
+  };
+  const prompts = items.map((it) => it.prompt);
+  console.log(`\n${table({ "true renders": r.truth, "through the autoencoder": r.reconstructed })}`);
+  console.log(`${formatMedians("true renders", r.median.truth)}\n${formatMedians("through the autoencoder", r.median.reconstructed)}`);
+  console.log(`\nworst ten through the autoencoder (by trajectory error):\n${worstTable(rec, prompts, 10, "trajectory")}\n\npairs: ${join(out, "autoencoder.png")}`);
   return r;
 }
+
+/** A row for the JSON: the metrics without the per-frame track. */
+type Row = Omit<ClipMetrics, "track"> & { track?: undefined };
+const strip = (m: ClipMetrics): Row => ({ ...m, track: undefined });
