@@ -189,10 +189,12 @@ def export(a):
         manifest["files"][key]["sha256"] = sha256(path)
     manifest.setdefault("training", {})["text_encoder_paraphrase"] = {
         "from": "the pack's own text encoder, vocabulary grown by the training paraphrases' words",
-        "pairs": snap["pairs"], "steps": snap["step"], "vocab": len(snap["vocab"]), "val_mse": round(snap["val_mse"], 5),
+        "pairs": snap["pairs"], "steps": snap["step"], "vocab": len(snap["vocab"]),
+        # A mix (training/mix.py) is not validated on its own: the number is the last run's before it.
+        ("val_mse_before_mix" if "mix" in snap else "val_mse"): round(snap["val_mse"], 5),
         **({"runs": snap["runs"]} if "runs" in snap else {}),
         **({"mix": snap["mix"]} if "mix" in snap else {}),  # training/mix.py
-        "objective": ("MSE between the frozen denoiser's velocity given the student's features of a paraphrase and given the grammar encoder's (training/snapshots/te-grammar) features of the grammar phrasing, on the phrased clip's noised latents (training/distill_text_dit.py)"
+        "objective": ("MSE between the denoiser's velocity given the student's features of a paraphrase and given the grammar encoder's (training/snapshots/te-grammar) features of the grammar phrasing, on the phrased clip's noised latents (training/distill_text_dit.py; the denoiser frozen, or trained too with --dit-lr)"
                       if snap.get("objective") == "velocity" else
                       "MSE between the student's features of a paraphrase (training/augment.ts, training scenes only) and the frozen encoder's features of the grammar phrasing; grammar phrasings kept as their own targets"),
     }

@@ -50,7 +50,7 @@ ROOT = os.path.dirname(HERE)
 PACK = os.path.join(ROOT, "models", "physics-tiny")
 
 
-def shipped_dit(average):
+def main_run_dit(average):
     """The main run's denoiser in PyTorch (export.py's): the committed EMA snapshot averaged with the
     one it ships beside. Every distillation's teacher; the pack ships it mixed with a joint run's (mix.py)."""
     d = load_snapshot("dit-ema.fp16.pt")
@@ -93,7 +93,7 @@ def train(a):
         snap = {**snap, "vocab": snap["vocab"] + new}
         print(json.dumps({"event": "grown", "new_words": len(new), "vocab": len(vocab)}), flush=True)
     teacher = grammar_encoder()
-    dit = teacher_dit = shipped_dit(a.average_with)
+    dit = teacher_dit = main_run_dit(a.average_with)
     # The student's denoiser: a joint run's or a mix's (--init-dit), else the teacher's weights; it
     # learns only with --dit-lr, the teacher staying as it is.
     dit_snap = torch.load(a.init_dit, map_location="cpu") if a.init_dit else None

@@ -15,7 +15,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import save  # noqa: E402
 from distill_text import snapshot_model  # noqa: E402
-from distill_text_dit import shipped_dit  # noqa: E402
+from distill_text_dit import main_run_dit  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -42,7 +42,7 @@ if __name__ == "__main__":
     te["te"] = mixed(start_te, snapshot_model(te).state_dict(), a.share)
     te["mix"] = {"share": a.share, "start": os.path.basename(a.start_te)}
     dit = torch.load(a.dit, map_location="cpu")
-    dit["dit"] = mixed(shipped_dit(a.average_with).state_dict(), dit["dit"], a.share)
+    dit["dit"] = mixed(main_run_dit(a.average_with).state_dict(), dit["dit"], a.share)
     dit["mix"] = {"share": a.share, "start": "the shipped denoiser"}
     save(a.out_te, **te)
     save(a.out_dit, **dit)
