@@ -4,6 +4,7 @@
 Resumes from its checkpoint; writes DIR/latents-{train,heldout}.npy and the latent statistics.
 """
 import argparse
+import json
 import os
 import sys
 
@@ -30,6 +31,39 @@ def edges(gx, gy):
     """Per-pixel edge strength from a target's grads() (0 on flat sky, ~1+ on a sharp horizon or outline)."""
     g = F.pad(gx.abs().sum(1, keepdim=True), (0, 1)) + F.pad(gy.abs().sum(1, keepdim=True), (0, 0, 0, 1))
     return F.max_pool2d(g, 3, 1, 1)
+
+
+def faint(x, m):
+    """Object pixels the instrument finds hard to see: in small objects (little object within 4 px
+    around) or close in colour to the ground around them. 0–2 per pixel, dilated by one pixel."""
+    near = F.avg_pool2d(m, 9, 1, 4, count_include_pad=False)
+    free = F.avg_pool2d(1 - m, 9, 1, 4, count_include_pad=False)
+    ground = F.avg_pool2d(x * (1 - m), 9, 1, 4, count_include_pad=False) / (free + 1e-3)
+    contrast = (x - ground).abs().sum(1, keepdim=True)  # summed over channels, in [-1, 1] units
+    small = (1 - 2 * near).clamp(min=0)  # 1 for a lone pixel, 0 once half the window is object
+    low = (contrast < 0.5).float()  # about 60 levels of 255 summed: the instrument's own threshold
+    return F.max_pool2d(m * (small + low), 3, 1, 1)
+
+
+def shadow(x, m, ground_top):
+    """The contact shadows on the ground line: pixels off the objects, within 3 px of the ground's top
+    row (ground_top, one per frame), darker than their row's median. Dilated by one pixel."""
+    rows = torch.arange(x.shape[2]).view(1, 1, -1, 1) - ground_top.view(-1, 1, 1, 1)
+    luma = x.sum(1, keepdim=True)
+    dark = luma < luma.median(dim=3, keepdim=True).values - 0.05  # a shadow keeps at most 97% of the light
+    return F.max_pool2d((dark & (rows.abs() <= 3) & (m == 0)).float(), 3, 1, 1)
+
+
+@torch.no_grad()
+def faint_clips(split):
+    """The quarter of the clips whose objects are hardest to see (faint() on their middle frame)."""
+    score = np.zeros(split.n)
+    mid = split.t // 2
+    for i in range(0, split.n, 500):
+        x = to_input(split.frames[i:i + 500, mid])
+        m = torch.from_numpy(np.ascontiguousarray(split.masks[i:i + 500, mid])).float().unsqueeze(1) / 255
+        score[i:i + len(x)] = (faint(x, m) * m).sum((1, 2, 3)).numpy() / (m.sum((1, 2, 3)).numpy() + 1)
+    return np.argsort(-score)[: split.n // 4]
 
 
 def border(width, px):
@@ -85,13 +119,19 @@ def train(args):
     if walled is not None and len(walled) == 0:
         sys.exit("--walls-share: no training clip has walls")
     n_walled = round(args.walls_share * args.batch)
+    hard = faint_clips(split) if args.faint_share > 0 else None
+    n_hard = round(args.faint_share * args.batch)
     border_cols = args.border_weight * border(split.w, 3) if args.border_weight > 0 else 0
+    world = split.meta[0]["scene"]["world"]
+    ground_top = split.h - world["groundY"] * split.w / world["width"]  # the same world in every clip
     while step < last:
         if step % 200 == 0:
             split = Split(os.path.join(args.data, "train"), partial=True)  # picks up clips still being written
         clip = rng.integers(0, split.n, args.batch)
         if walled is not None:  # walls are in one clip in ten: show them more often
             clip[:n_walled] = rng.choice(walled, n_walled)
+        if hard is not None:  # tiny objects and low contrast: a share of each batch from the faintest clips
+            clip[n_walled:n_walled + n_hard] = rng.choice(hard, n_hard)
         frame = rng.integers(0, split.t, args.batch)
         x = to_input(split.frames[clip, frame])
         m = torch.from_numpy(np.ascontiguousarray(split.masks[clip, frame])).float().unsqueeze(1) / 255
@@ -108,6 +148,10 @@ def train(args):
         w = 1 + 12 * F.max_pool2d(m, 3, 1, 1) + args.edge_weight * edges(*gt)
         if args.halo_weight > 0:  # the ring around each object and the shadow under it: no tinted halos
             w = w + args.halo_weight * F.max_pool2d(m, (9, 5), 1, (4, 2))
+        if args.faint_weight > 0:  # tiny triangles and black on the night sky, which the decoder draws as smudges
+            w = w + args.faint_weight * faint(x, m)
+        if args.shadow_weight > 0:  # shadows the decoder tints or darkens read as extra objects on the ground
+            w = w + args.shadow_weight * shadow(x, m, torch.full((len(x),), ground_top))
         w = w + border_cols  # --border-weight: the outer columns, where the walls stand and zero padding smears
         loss = (w * ((y - x) ** 2 + 0.3 * (y - x).abs())).mean() + 1e-4 * (z ** 2).mean()
         if args.grad_loss > 0:  # match image gradients too: sharp edges, no halos
@@ -125,6 +169,30 @@ def train(args):
         if step % 250 == 0 or step == last:
             save(ckpt_path, enc=enc.state_dict(), dec=dec.state_dict(), opt=opt.state_dict(), step=step, decoder_only=args.decoder_only)
     return enc, dec
+
+
+def export_decoder(pack, note):
+    """Writes the run's decoder into a pack folder (decoder.onnx, its manifest hash, ae_steps and
+    what the fine-tune was, `note`, under training.decoder_finetune) and checks it in onnxruntime-node. Only a decoder-only run
+    may be exported this way: the pack's encoder, and every latent its denoiser knows, stay as they are."""
+    from distill_text import write_and_check
+    from export import OPSET, check_entry, sha256
+    ck = load(os.path.join(CACHE, "runs", "ae.pt"))
+    if ck is None or not ck.get("decoder_only"):
+        sys.exit(f"--export-decoder: no decoder-only checkpoint in {CACHE}/runs")
+    dec = Decoder(); dec.load_state_dict(ck["dec"]); dec.eval()
+    z = torch.randn(4, 8, 8, 8, generator=torch.Generator().manual_seed(0))
+    path = os.path.join(pack, "decoder.onnx")
+    torch.onnx.export(dec, (z,), path, input_names=["latent"], output_names=["rgb"],
+                      dynamic_axes={"latent": {0: "n"}, "rgb": {0: "n"}}, opset_version=OPSET)
+    with torch.no_grad():
+        check = {"decoder": check_entry((z,), ["latent"], "rgb", dec(z))}
+    with open(os.path.join(pack, "manifest.json")) as f:
+        manifest = json.load(f)
+    manifest["files"]["decoder"]["sha256"] = sha256(path)
+    manifest.setdefault("training", {})["ae_steps"] = ck["step"]
+    manifest["training"]["decoder_finetune"] = {"to_step": ck["step"], "what": note}
+    return write_and_check(pack, manifest, check, "check-decoder.json")
 
 
 @torch.no_grad()
@@ -155,13 +223,18 @@ def encode_all(enc, data, limit):
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
-    p.add_argument("--data", required=True)
+    p.add_argument("--data", help="the dataset folder (npm run dataset); needed except with --export-decoder")
+    p.add_argument("--export-decoder", metavar="PACK", help="write the decoder-only run's decoder into this pack folder instead of training")
+    p.add_argument("--note", default="", help="with --export-decoder: what the fine-tune was, for the manifest")
     p.add_argument("--steps", type=int, default=1500)
     p.add_argument("--batch", type=int, default=24)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--latent-noise", type=float, default=0.05)
     p.add_argument("--edge-weight", type=float, default=0.0, help="extra loss weight on the target's edges")
     p.add_argument("--halo-weight", type=float, default=0.0, help="extra weight within 4 px above/below and 2 px beside objects")
+    p.add_argument("--faint-weight", type=float, default=0.0, help="extra weight on small objects and objects close in colour to the ground")
+    p.add_argument("--faint-share", type=float, default=0.0, help="share of each batch drawn from the quarter of clips whose objects are faintest")
+    p.add_argument("--shadow-weight", type=float, default=0.0, help="extra weight on the contact shadows along the ground line")
     p.add_argument("--border-weight", type=float, default=0.0, help="extra weight on the 3 outermost columns each side (walls)")
     p.add_argument("--walls-share", type=float, default=0.0, help="share of each batch drawn from clips with walls")
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of an image-gradient L1 term")
@@ -173,6 +246,10 @@ if __name__ == "__main__":
     p.add_argument("--decoder-only", action="store_true", help="train the decoder alone (latents stay valid)")
     p.add_argument("--encode-limit", type=int, default=12000, help="clips per split to encode (encoding costs ~3 ms a frame; 0: do not encode)")
     a = p.parse_args()
+    if a.export_decoder:
+        sys.exit(export_decoder(a.export_decoder, a.note))
+    if not a.data:
+        p.error("--data DIR is needed to train or encode")
     if a.anchor > 0 and not a.anchor_from:
         p.error("--anchor needs --anchor-from CHECKPOINT")
     setup_threads()
