@@ -75,6 +75,12 @@ stage ae-decoder-walls ae "${dec[@]}" --steps 13000 --lr 3e-2 --halo-weight 10 -
 # Then 1,000 more with six times the noise on the latents (0.3), so the decoder draws the denoiser's
 # slightly-off latents without slivers at the edges (count 0.80 → 0.86 over the 600 held-out prompts).
 stage ae-decoder-noise ae "${dec[@]}" --steps 14000 --lr 3e-2 --halo-weight 10 --border-weight 20 --walls-share 0.5 --latent-noise 0.3
+# Then 3,000 more weighting small or faint objects (a quarter of each batch from the faintest quarter
+# of the clips) and the contact shadows on the ground line, whose tinted copies the instrument counts
+# as objects. The shipped run did this last, after the denoiser; the decoder alone changes, so the
+# denoiser's latents are the same either way (training/README.md, "The decoder for faint objects and shadows").
+stage ae-decoder-faint ae "${dec[@]}" --steps 17000 --lr 7e-3 --halo-weight 10 --border-weight 20 --walls-share 0.25 \
+  --latent-noise 0.3 --faint-weight 24 --faint-share 0.25 --shadow-weight 64
 # The denoiser on: constant learning rate from 7,750, decaying toward 10% over 12,000–13,500; then
 # back to the constant rate for 300 steps and decaying again over 13,800–14,800.
 stage dit-13500 dit 13500 13500 12000
