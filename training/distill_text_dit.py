@@ -41,7 +41,7 @@ sys.path.append(os.path.join(os.path.dirname(__file__), "upscale"))  # after tra
 from common import CACHE, Log, load_snapshot, save, setup_threads  # noqa: E402
 from distill_text import encode, grammar_encoder, grown, new_words, sha256, snapshot_model, write_and_check  # noqa: E402
 from tok import LENGTH  # noqa: E402
-from export import OPSET, average_with, check_entry, denoiser_export  # noqa: E402
+from export import average_with, denoiser_export, export_onnx  # noqa: E402
 from models import DiT, dit_depth  # noqa: E402
 from updata import UpSplit, coverage  # noqa: E402
 
@@ -196,11 +196,8 @@ def export_denoiser(a):
     dit = dit_of(snap["dit"]).eval()
     out = a.export_dit
     g = torch.Generator().manual_seed(0)
-    model, inputs, in_names, out_names, axes = denoiser_export(dit, torch.randn(2, LENGTH, 128, generator=g), g)
     path = os.path.join(out, "denoiser.onnx")
-    torch.onnx.export(model, inputs, path, input_names=in_names, output_names=out_names, dynamic_axes=axes, opset_version=OPSET)
-    with torch.no_grad():
-        check = {"denoiser": check_entry(inputs, in_names, out_names[0], model(*inputs))}
+    check = {"denoiser": export_onnx(denoiser_export(dit, torch.randn(2, LENGTH, 128, generator=g), g), path)}
     manifest = json.load(open(os.path.join(out, "manifest.json")))
     manifest["files"]["denoiser"]["sha256"] = sha256(path)
     manifest.setdefault("training", {})["denoiser_paraphrase"] = {

@@ -87,6 +87,20 @@ def denoiser_export(dit, text, g):
     return dit, inputs, names, ["v"], {n: {0: "batch"} for n in names + ["v"]}
 
 
+def decoder_export(dec, g):
+    """The decoder's ONNX export: (model, example inputs, input names, output names, dynamic axes)."""
+    return dec, (torch.randn(4, 8, 8, 8, generator=g),), ["latent"], ["rgb"], {"latent": {0: "n"}, "rgb": {0: "n"}}
+
+
+def export_onnx(spec, path):
+    """Exports one of the pack's models (a *_export spec) to path; returns what training/check_export.ts
+    compares in onnxruntime-node."""
+    model, inputs, in_names, out_names, axes = spec
+    torch.onnx.export(model, inputs, path, input_names=in_names, output_names=out_names, dynamic_axes=axes, opset_version=OPSET)
+    with torch.no_grad():
+        return check_entry(inputs, in_names, out_names[0], model(*inputs))
+
+
 def main(a):
     te_sd, dit_sd, enc_sd, dec_sd, tj, steps = load_weights(a.from_snapshots, a.run)
     if a.average_with:
@@ -108,12 +122,12 @@ def main(a):
     ids = torch.tensor([tok.encode("a red ball falls and bounces on the ground"), [PAD] * LENGTH])
     text = te(ids)
     g = torch.Generator().manual_seed(0)
-    z = torch.randn(4, 8, 8, 8, generator=g)
+    decoder = decoder_export(dec, g)
     img = torch.rand(4, 3, 64, 64, generator=g) * 2 - 1
     exports = {
         "text_encoder": (te, (ids,), ["input_ids"], ["text"], {"input_ids": {0: "batch"}, "text": {0: "batch"}}),
         "denoiser": denoiser_export(dit, text, g),
-        "decoder": (dec, (z,), ["latent"], ["rgb"], {"latent": {0: "n"}, "rgb": {0: "n"}}),
+        "decoder": decoder,
         "encoder": (enc, (img,), ["rgb"], ["latent"], {"rgb": {0: "n"}, "latent": {0: "n"}}),
     }
     check = {}

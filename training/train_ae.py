@@ -47,8 +47,8 @@ def faint(x, m):
 
 def shadow(x, m, ground_top):
     """The contact shadows on the ground line: pixels off the objects, within 3 px of the ground's top
-    row (ground_top, one per frame), darker than their row's median. Dilated by one pixel."""
-    rows = torch.arange(x.shape[2]).view(1, 1, -1, 1) - ground_top.view(-1, 1, 1, 1)
+    row (ground_top), darker than their row's median. Dilated by one pixel."""
+    rows = torch.arange(x.shape[2]).view(1, 1, -1, 1) - ground_top
     luma = x.sum(1, keepdim=True)
     dark = luma < luma.median(dim=3, keepdim=True).values - 0.05  # a shadow keeps at most 97% of the light
     return F.max_pool2d((dark & (rows.abs() <= 3) & (m == 0)).float(), 3, 1, 1)
@@ -122,8 +122,9 @@ def train(args):
     hard = faint_clips(split) if args.faint_share > 0 else None
     n_hard = round(args.faint_share * args.batch)
     border_cols = args.border_weight * border(split.w, 3) if args.border_weight > 0 else 0
-    world = split.meta[0]["scene"]["world"]
-    ground_top = split.h - world["groundY"] * split.w / world["width"]  # the same world in every clip
+    if args.shadow_weight > 0:
+        world = split.meta[0]["scene"]["world"]
+        ground_top = split.h - world["groundY"] * split.w / world["width"]  # the same world in every clip
     while step < last:
         if step % 200 == 0:
             split = Split(os.path.join(args.data, "train"), partial=True)  # picks up clips still being written
@@ -151,7 +152,7 @@ def train(args):
         if args.faint_weight > 0:  # tiny triangles and black on the night sky, which the decoder draws as smudges
             w = w + args.faint_weight * faint(x, m)
         if args.shadow_weight > 0:  # shadows the decoder tints or darkens read as extra objects on the ground
-            w = w + args.shadow_weight * shadow(x, m, torch.full((len(x),), ground_top))
+            w = w + args.shadow_weight * shadow(x, m, ground_top)
         w = w + border_cols  # --border-weight: the outer columns, where the walls stand and zero padding smears
         loss = (w * ((y - x) ** 2 + 0.3 * (y - x).abs())).mean() + 1e-4 * (z ** 2).mean()
         if args.grad_loss > 0:  # match image gradients too: sharp edges, no halos
@@ -176,17 +177,13 @@ def export_decoder(pack, note):
     what the fine-tune was, `note`, under training.decoder_finetune) and checks it in onnxruntime-node. Only a decoder-only run
     may be exported this way: the pack's encoder, and every latent its denoiser knows, stay as they are."""
     from distill_text import write_and_check
-    from export import OPSET, check_entry, sha256
+    from export import decoder_export, export_onnx, sha256
     ck = load(os.path.join(CACHE, "runs", "ae.pt"))
     if ck is None or not ck.get("decoder_only"):
         sys.exit(f"--export-decoder: no decoder-only checkpoint in {CACHE}/runs")
     dec = Decoder(); dec.load_state_dict(ck["dec"]); dec.eval()
-    z = torch.randn(4, 8, 8, 8, generator=torch.Generator().manual_seed(0))
     path = os.path.join(pack, "decoder.onnx")
-    torch.onnx.export(dec, (z,), path, input_names=["latent"], output_names=["rgb"],
-                      dynamic_axes={"latent": {0: "n"}, "rgb": {0: "n"}}, opset_version=OPSET)
-    with torch.no_grad():
-        check = {"decoder": check_entry((z,), ["latent"], "rgb", dec(z))}
+    check = {"decoder": export_onnx(decoder_export(dec, torch.Generator().manual_seed(0)), path)}
     with open(os.path.join(pack, "manifest.json")) as f:
         manifest = json.load(f)
     manifest["files"]["decoder"]["sha256"] = sha256(path)
