@@ -1,24 +1,20 @@
 // `npm run eval -- --autoencoder` end to end on the shipped pack: each scene's row beside the summary.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 import type { AutoencoderResult } from "../../training/eval/autoencoder.ts";
 import { heldOutPrompts } from "../../training/eval/held-out.ts";
+import { runEval } from "./run-eval.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "t2v-ae-eval-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 it("writes per-prompt rows, true render beside reconstruction, that the summary is the mean of", () => {
-  const json = join(tmp, "ae.json");
-  const r = spawnSync(process.execPath, ["--import", "tsx", "training/eval.ts", "--autoencoder", "--skip", "5", "--limit", "3", "--json", json, "--out", tmp], { cwd: root, encoding: "utf8", timeout: 120_000 });
-  expect(r.status, r.stderr).toBe(0);
+  const r = runEval<AutoencoderResult>(["--autoencoder", "--skip", "5", "--limit", "3"], tmp, 120_000);
   expect(r.stdout).toContain("worst ten through the autoencoder");
   expect(existsSync(join(tmp, "autoencoder.png"))).toBe(true);
-  const out = JSON.parse(readFileSync(json, "utf8")) as AutoencoderResult;
+  const out = r.json;
   const expected = heldOutPrompts(3, 5);
   expect(out.per_prompt.map((p) => [p.prompt, p.seed])).toEqual(expected.map((it) => [it.prompt, it.seed]));
   for (const side of ["truth", "reconstructed"] as const) {

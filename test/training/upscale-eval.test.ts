@@ -1,17 +1,15 @@
 // The upscaler eval's measures on images whose answer is known, and `npm run eval -- --upscale` end to end on one clip.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ClipMetrics } from "../../nodes/physics/measure.ts";
 import { createRng } from "../../nodes/physics/rng.ts";
 import { EdgeProfiles, median, rise } from "../../training/eval/edge-width.ts";
 import { areaDown, flicker, psnrDb, sse, ssim, staticPixels } from "../../training/eval/image-metrics.ts";
 import { instrumentCheck } from "../../training/eval/upscale-report.ts";
+import { runEval } from "./run-eval.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "t2v-upscale-eval-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -130,12 +128,10 @@ describe("the upscaler eval's measures", () => {
 
 describe("npm run eval -- --upscale", () => {
   it("scores one held-out clip end to end and writes the JSON and contact sheet", () => {
-    const json = join(tmp, "up.json");
-    const r = spawnSync(process.execPath, ["--import", "tsx", "training/eval.ts", "--upscale", "--limit", "1", "--steps", "4", "--json", json, "--out", tmp], { cwd: root, encoding: "utf8", timeout: 280_000 });
-    expect(r.status, r.stderr).toBe(0);
+    const r = runEval(["--upscale", "--limit", "1", "--steps", "4"], tmp, 280_000);
     expect(r.stdout).toContain("| input | method | PSNR dB |");
     expect(existsSync(join(tmp, "upscale.png"))).toBe(true);
-    const out = JSON.parse(readFileSync(json, "utf8"));
+    const out = r.json;
     expect(out.scenes).toBe(1);
     expect(out.size).toEqual({ input: [64, 64], output: [256, 256] });
     for (const input of ["reconstructed", "generated"]) {
