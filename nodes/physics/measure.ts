@@ -116,11 +116,18 @@ export interface ClipMetrics {
   predicted: { color?: ColorName; count: number; background: BackgroundName };
 }
 
-/** Where the ground truth puts the objects' mean centre in pixels, per frame; undefined when out of view. */
+/**
+ * Where the ground truth puts the objects' mean centre in pixels, per frame; undefined when any object
+ * is partly out of view: past a side, or above the top (a throw under low gravity leaves the frame).
+ */
 export function truthTrack(scene: SceneSpec, trace: PhysicsTrace, w: number): ({ x: number; y: number } | undefined)[] {
   const s = w / scene.world.width;
+  const { width, height } = scene.world;
   return trace.poses.map((f) => {
-    const inView = f.every((p, k) => p.x - scene.objects[k]!.halfExtent > 0 && p.x + scene.objects[k]!.halfExtent < scene.world.width);
+    const inView = f.every((p, k) => {
+      const h = scene.objects[k]!.halfExtent;
+      return p.x - h > 0 && p.x + h < width && p.y + h < height;
+    });
     if (!inView) return undefined;
     const x = f.reduce((a, p) => a + p.x, 0) / f.length, y = f.reduce((a, p) => a + p.y, 0) / f.length;
     return { x: x * s, y: (scene.world.height - y) * s };

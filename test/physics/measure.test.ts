@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeClip } from "../../nodes/physics/clip.ts";
+import { makeClip, renderScene } from "../../nodes/physics/clip.ts";
+import { resolveScene } from "../../nodes/physics/describe.ts";
 import { measureClip } from "../../nodes/physics/measure.ts";
 import { sampleDescription } from "../../nodes/physics/sample.ts";
 
@@ -27,6 +28,18 @@ describe("the eval's measuring instrument", () => {
         expect(m.permanence_ok, `${shape} ${motion}`).toBe(true);
         expect(m.trajectory_err_px, `${shape} ${motion}`).toBeLessThan(1.5);
       }
+    }
+  });
+
+  it("counts an object thrown above the top of the frame as out of view, not as lost (low gravity)", async () => {
+    for (const shape of ["triangle", "ball", "box"] as const) {
+      const scene = resolveScene({ shape, color: "green", size: "large", material: "normal", count: 1, motion: "thrown_up", background: "grass", walls: false }, 11);
+      const clip = await renderScene({ ...scene, world: { ...scene.world, gravity: 1.62 } });
+      const above = clip.trace.poses.filter((f) => f[0]!.y + scene.objects[0]!.halfExtent > scene.world.height).length;
+      expect(above, `${shape} leaves the top`).toBeGreaterThan(0);
+      const m = measureClip(clip.render, clip.scene, clip.trace);
+      expect(m.permanence_ok, shape).toBe(true);
+      expect(m.trajectory_err_px, shape).toBeLessThan(1.5);
     }
   });
 
