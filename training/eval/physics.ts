@@ -39,8 +39,9 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   const text = loadTemplate("text-to-video.json");
   const physics = loadTemplate("physics-guided.json");
   const guidance = { ...physics.nodes.find((n) => n.type === "t2v.PhysicsGuidance")?.params, ...overrides };
-  const unguided: ClipMetrics[] = [], guided: ClipMetrics[] = [];
-  const moonOf = new Map<number, { guided: ClipMetrics; unguided: ClipMetrics }>(); // by prompt index: the single free-flight scenes
+  // `truth`: the simulation's own render, measured like a generated clip (the ceiling over each number).
+  const unguided: ClipMetrics[] = [], guided: ClipMetrics[] = [], truth: ClipMetrics[] = [];
+  const moonOf = new Map<number, { guided: ClipMetrics; unguided: ClipMetrics; truth: ClipMetrics }>(); // by prompt index: the single free-flight scenes
   const cases: { truth: Track; unguided: Track; guided: Track }[] = [];
   const guidedClips: SheetRow[] = [];
   const bar = new SingleBar({ format: "physics eval {bar} {value}/{total} prompts | {eta}s left" }, Presets.shades_classic);
@@ -48,15 +49,20 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   for (const it of items) {
     const g = await generate(engine, physics, { prompt: it.prompt, seed: it.noiseSeed, ...sampling, scene: { seed: it.seed, gravity_preset: "earth" }, guidance });
     const u = await generate(engine, text, { prompt: it.prompt, seed: it.noiseSeed, ...sampling });
-    const truth = g.trace!;
-    const mu = measureClip(u.frames, truth.scene, truth.trace), mg = measureClip(g.frames, truth.scene, truth.trace);
-    unguided.push(mu); guided.push(mg);
+    const sim = g.trace!;
+    const mu = measureClip(u.frames, sim.scene, sim.trace), mg = measureClip(g.frames, sim.scene, sim.trace);
+    unguided.push(mu); guided.push(mg); truth.push(measureClip(sim.render, sim.scene, sim.trace));
     guidedClips.push({ prompt: it.prompt, ...g.frames });
-    if (cases.length < 6 && mg.accel_err_rel !== undefined) cases.push({ truth: truthTrack(truth.scene, truth.trace, g.frames.width), unguided: mu.track, guided: mg.track });
+    if (cases.length < 6 && mg.accel_err_rel !== undefined) cases.push({ truth: truthTrack(sim.scene, sim.trace, g.frames.width), unguided: mu.track, guided: mg.track });
     if (mg.accel_err_rel !== undefined) {
       // Same scene on the Moon: the model only ever saw Earth's gravity.
       const gm = await generate(engine, physics, { prompt: it.prompt, seed: it.noiseSeed, ...sampling, scene: { seed: it.seed, gravity_preset: "moon" }, guidance });
-      moonOf.set(unguided.length - 1, { guided: measureClip(gm.frames, gm.trace!.scene, gm.trace!.trace), unguided: measureClip(u.frames, gm.trace!.scene, gm.trace!.trace) });
+      const moon = gm.trace!;
+      moonOf.set(unguided.length - 1, {
+        guided: measureClip(gm.frames, moon.scene, moon.trace),
+        unguided: measureClip(u.frames, moon.scene, moon.trace),
+        truth: measureClip(moon.render, moon.scene, moon.trace),
+      });
     }
     bar.increment();
   }
@@ -64,14 +70,14 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   await plotTracks(cases, join(out, "trajectories.png"));
   const worstGuided = worst(guided, 10, "trajectory");
   await contactSheet(worstGuided.map((i) => ({ ...guidedClips[i]!, prompt: `${i + 1}. ${guidedClips[i]!.prompt} (guided trajectory ${guided[i]!.trajectory_err_px.toFixed(1)} px, unguided ${unguided[i]!.trajectory_err_px.toFixed(1)} px)` })), join(out, "worst-guided.png"));
-  const su = summarize(unguided), sg = summarize(guided);
+  const su = summarize(unguided), sg = summarize(guided), st = summarize(truth);
   const mu = medians(unguided), mg = medians(guided);
   const moon = [...moonOf.values()];
-  const gm = summarize(moon.map((m) => m.guided)), gmu = summarize(moon.map((m) => m.unguided));
+  const gm = summarize(moon.map((m) => m.guided)), gmu = summarize(moon.map((m) => m.unguided)), gmt = summarize(moon.map((m) => m.truth));
   const objects = items.map((it) => it.scene.objects.length);
-  const byObjects = { unguided: countSplit(unguided, objects), guided: countSplit(guided, objects) };
+  const byObjects = { unguided: countSplit(unguided, objects), guided: countSplit(guided, objects), truth: countSplit(truth, objects) };
   console.log(`\nguidance: ${JSON.stringify(guidance)}`);
-  console.log(`\n${table({ unguided: su, guided: sg, "moon, guided": gm, "moon, unguided": gmu })}\n${formatMedians("unguided", mu)}\n${formatMedians("guided", mg)}\n\n${formatCountSplit("objects, unguided", byObjects.unguided)}\n${formatCountSplit("objects, guided", byObjects.guided)}`);
+  console.log(`\n${table({ unguided: su, guided: sg, "true renders": st, "moon, guided": gm, "moon, unguided": gmu, "moon, true renders": gmt })}\n${formatMedians("unguided", mu)}\n${formatMedians("guided", mg)}\n\n${formatCountSplit("objects, unguided", byObjects.unguided)}\n${formatCountSplit("objects, guided", byObjects.guided)}\n${formatCountSplit("objects, true renders", byObjects.truth)}`);
   console.log(`\nworst ten guided (by trajectory error):\n${worstTable(guided, items.map((it) => it.prompt), 10, "trajectory")}`);
   const moonWorst = [...moonOf.entries()].flatMap(([i, m]) => (m.guided.accel_err_rel === undefined ? [] : [{ i, m, err: m.guided.accel_err_rel }])).sort((a, b) => b.err - a.err).slice(0, 5);
   console.log(`\nworst five on the Moon, guided, by acceleration error (guided / unguided):\n| # | prompt | accel err |\n|---|---|---|\n${moonWorst.map(({ i, m, err }) => `| ${i + 1} | ${items[i]!.prompt} | ${err.toFixed(3)} / ${m.unguided.accel_err_rel?.toFixed(3) ?? "—"} |`).join("\n")}`);
@@ -81,12 +87,16 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
     guidance,
     unguided: su,
     guided: sg,
+    truth: st,
     median: { unguided: mu, guided: mg },
     count_by_objects: byObjects,
     per_prompt: items.map((it, i) => {
       const m = moonOf.get(i);
-      return { prompt: it.prompt, seed: it.noiseSeed, scene_seed: it.seed, unguided: row(unguided[i]!), guided: row(guided[i]!), ...(m && { moon: { guided: row(m.guided), unguided: row(m.unguided) } }) };
+      return {
+        prompt: it.prompt, seed: it.noiseSeed, scene_seed: it.seed, unguided: row(unguided[i]!), guided: row(guided[i]!), truth_wrong: misses(truth[i]!),
+        ...(m && { moon: { guided: row(m.guided), unguided: row(m.unguided), truth_wrong: misses(m.truth) } }),
+      };
     }),
-    gravity_override: { gravity: "moon (1.62 m/s²)", prompts: moon.length, accel_err_rel: gm.accel_err_rel, unguided_accel_err_rel: gmu.accel_err_rel },
+    gravity_override: { gravity: "moon (1.62 m/s²)", prompts: moon.length, accel_err_rel: gm.accel_err_rel, unguided_accel_err_rel: gmu.accel_err_rel, guided: gm, unguided: gmu, truth: gmt },
   };
 }
