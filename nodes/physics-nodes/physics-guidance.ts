@@ -1,4 +1,4 @@
-import { fromEncoderOutput, rgb8ToPlanar } from "../model/convert.ts";
+import { fromEncoderOutput, planarToRgb8, rgb8ToPlanar } from "../model/convert.ts";
 import { mergedMasks } from "../physics/clip.ts";
 import { ENCODER, GUIDANCE, PHYSICS_TRACE } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
@@ -6,6 +6,7 @@ import { blendGuidance } from "../guidance/blend.ts";
 import { GUIDANCE_STRENGTH, type GuidanceMethod } from "../guidance/method.ts";
 import { simulationGuidance } from "../guidance/simulation.ts";
 import type { PhysicsTraceValue } from "./values.ts";
+import { faintObjects } from "./visibility.ts";
 import "../model/values.ts";
 
 /** Object coverage as the model's simulation input: frames × H × W in 0–1. */
@@ -39,7 +40,7 @@ export default defineNode({
   version: 1,
   title: "Physics Guidance",
   category: "physics",
-  description: "Steers the sampler with a simulation: `simulation` feeds the object masks to a pack trained with a simulation input; `blend` pulls the early estimates toward the encoded rendering of the simulation inside the masks; `both` does both. Active from start to end (fractions of the schedule).",
+  description: "Steers the sampler with a simulation: `simulation` feeds the object masks to a pack trained with a simulation input; `blend` pulls the early estimates toward the encoded rendering of the simulation inside the masks; `both` does both. Active from start to end (fractions of the schedule). With the encoder wired, it warns about any object the pack's autoencoder cannot show (a tiny dark object on a dark sky): such an object comes out faint or is lost, guided or not.",
   inputs: {
     trace: { type: PHYSICS_TRACE },
     vae: { type: ENCODER, optional: true, description: "Needed by the blend method" },
@@ -58,7 +59,7 @@ export default defineNode({
     }),
   },
   outputs: { GUIDANCE },
-  run: async (_ctx, { trace, vae, method, strength, start, end, background }) => {
+  run: async (ctx, { trace, vae, method, strength, start, end, background }) => {
     if (end <= start) throw new Error(`end: must be after start (${start})`);
     const cover = simulationInput(trace);
     const methods: GuidanceMethod[] = [];
@@ -67,6 +68,7 @@ export default defineNode({
       const m = vae.pack.manifest;
       const { width: W, height: H, frames } = trace.render;
       const z = await vae.pack.encode(rgb8ToPlanar(trace.render.rgb, frames, H, W, m.rgb_range), frames);
+      for (const note of faintObjects(trace, planarToRgb8(await vae.pack.decode(z, frames), frames, H, W, m.rgb_range))) ctx.log.warn(note);
       const f = m.latent.spatial_factor;
       const mask = latentMask(cover, frames, H, W, f).map((v) => v + background * (1 - v));
       methods.push(blendGuidance(fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask, start, end, frames));

@@ -1,0 +1,32 @@
+// Physics Guidance warns when the pack's autoencoder cannot show an object of the simulated scene.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createEngine } from "../../core/engine/index.ts";
+import type { Logger } from "../../core/node/definition.ts";
+import { registry } from "../../nodes/index.ts";
+import { createServices } from "../../server/services.ts";
+import { template, withParams } from "../generate/helpers.ts";
+
+/** Runs the physics-guided template up to its Physics Guidance node; returns what the nodes warned. */
+async function guidanceWarnings(prompt: string, seed: number): Promise<string[]> {
+  const warned: string[] = [];
+  const quiet = () => {};
+  const logger: Logger = { debug: quiet, info: quiet, error: quiet, warn: (m: unknown) => void warned.push(String(m)) };
+  const dir = mkdtempSync(join(tmpdir(), "t2v-faint-"));
+  const engine = createEngine({ registry, logger, services: createServices({ outputDir: join(dir, "output"), tempDir: join(dir, "temp"), inputDir: join(dir, "input") }) });
+  const wf = withParams(template("physics-guided.json"), "10", { prompt, seed });
+  const r = await engine.run(wf, { targets: ["12"] });
+  expect(r.status).toBe("success");
+  return warned;
+}
+
+describe("Physics Guidance and objects the autoencoder cannot show", { timeout: 120_000 }, () => {
+  it("names each tiny black triangle on the night sky, and nothing in a clear scene", async () => {
+    const night = await guidanceWarnings("two tiny black triangles are thrown to the left under the night sky", 3);
+    expect(night.length).toBeGreaterThan(0);
+    expect(night.every((w) => /object [12] \(small black triangle on the night background\) keeps \d+% of its contrast/.test(w))).toBe(true);
+    expect(await guidanceWarnings("a large red ball falls and bounces on the ground", 3)).toEqual([]);
+  });
+});
