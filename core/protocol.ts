@@ -52,6 +52,8 @@ export const patchedMessage = msg(
   "patched",
   z.object({ prompt_id: promptId, node: nodeId, values: patchValues, step: z.number().optional(), received: timestamp, target: nodeId.nullable() }),
 );
+/** Ours: a node's warning (a colour drawn as the nearest one the model has, an object the pack cannot show). ComfyUI clients ignore it. */
+export const warningMessage = msg("warning", z.object({ prompt_id: promptId, node: nodeId, message: z.string() }));
 /** A client message the server could not accept; `message` names the field. */
 export const protocolErrorMessage = msg("protocol_error", z.object({ message: z.string(), in_reply_to: z.string().optional() }));
 
@@ -79,6 +81,7 @@ export const wsMessageSchema = z.discriminatedUnion("type", [
   executionErrorMessage,
   executionInterruptedMessage,
   patchedMessage,
+  warningMessage,
   protocolErrorMessage,
   featureFlagsMessage,
   patchMessage,

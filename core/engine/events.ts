@@ -17,6 +17,8 @@ export type EngineEvent =
   | { type: "progress"; jobId: string; nodeId: string; value: number; max: number }
   | { type: "preview"; jobId: string; nodeId: string; preview: PreviewPayload }
   | { type: "patched"; jobId: string; patch: AppliedPatch }
+  /** A node's ctx.log.warn: something the user should know, that did not stop the node. */
+  | { type: "warning"; jobId: string; nodeId: string; message: string }
   | {
       type: "node_done";
       jobId: string;

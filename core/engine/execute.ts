@@ -1,5 +1,5 @@
 // executeJob(): runs a plan one node at a time, in ready-set order, emitting every step.
-import type { AppliedPatch, Logger, NodeContext, Services, UiOutput } from "../node/definition.ts";
+import type { AppliedPatch, LogFn, Logger, NodeContext, Services, UiOutput } from "../node/definition.ts";
 import type { OutputCache } from "./cache.ts";
 import type { Emitter, JobStatus, NodeError } from "./events.ts";
 import type { JobLive } from "./live.ts";
@@ -37,8 +37,16 @@ export interface ExecuteArgs {
   registry?: Registry;
 }
 
-function nodeLogger(logger: Logger, jobId: string, nodeId: string): Logger {
-  return logger.child ? logger.child({ jobId, nodeId }) : logger;
+/** The node's logger: bound to the job and node, and each warning also sent as a `warning` event. */
+function nodeLogger(logger: Logger, jobId: string, nodeId: string, emitter: Emitter): Logger {
+  const log = logger.child ? logger.child({ jobId, nodeId }) : logger;
+  const warn = ((a: string | object, msg?: string) => {
+    if (typeof a === "string") log.warn(a);
+    else log.warn(a, msg);
+    const message = typeof a === "string" ? a : (msg ?? JSON.stringify(a));
+    emitter.emit({ type: "warning", jobId, nodeId, message });
+  }) as LogFn;
+  return { debug: log.debug.bind(log), info: log.info.bind(log), error: log.error.bind(log), warn, ...(log.child ? { child: log.child.bind(log) } : {}) };
 }
 
 function collectInputs(n: PlannedNode, plan: Plan, values: Map<string, Record<string, unknown>>): Record<string, unknown> {
@@ -103,7 +111,7 @@ export async function executeJob(a: ExecuteArgs): Promise<JobResult> {
       signal: a.signal,
       progress: (value, max) => emitter.emit({ type: "progress", jobId, nodeId: id, value, max }),
       preview: (preview) => emitter.emit({ type: "preview", jobId, nodeId: id, preview }),
-      log: nodeLogger(a.logger, jobId, id),
+      log: nodeLogger(a.logger, jobId, id, emitter),
       services: a.services,
       live: a.live.channel(id, (patch) => {
         patched = true;

@@ -63,17 +63,19 @@ export default defineNode({
     if (end <= start) throw new Error(`end: must be after start (${start})`);
     const cover = simulationInput(trace);
     const methods: GuidanceMethod[] = [];
+    const notes: string[] = [];
     if (method !== "simulation") {
       if (!vae) throw new Error("vae: the blend method needs the pack's encoder (wire Load Model's ENCODER)");
       const m = vae.pack.manifest;
       const { width: W, height: H, frames } = trace.render;
       const z = await vae.pack.encode(rgb8ToPlanar(trace.render.rgb, frames, H, W, m.rgb_range), frames);
-      for (const note of faintObjects(trace, planarToRgb8(await vae.pack.decode(z, frames), frames, H, W, m.rgb_range))) ctx.log.warn(note);
+      notes.push(...faintObjects(trace, planarToRgb8(await vae.pack.decode(z, frames), frames, H, W, m.rgb_range)));
       const f = m.latent.spatial_factor;
       const mask = latentMask(cover, frames, H, W, f).map((v) => v + background * (1 - v));
       methods.push(blendGuidance(fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask, start, end, frames));
     }
     if (method !== "blend") methods.push(simulationGuidance(cover, start, end));
-    return { outputs: { GUIDANCE: { strength, methods } } };
+    for (const n of notes) ctx.log.warn(n);
+    return { outputs: { GUIDANCE: { strength, methods } }, ...(notes.length ? { ui: { text: notes } } : {}) };
   },
 });

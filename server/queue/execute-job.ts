@@ -44,6 +44,8 @@ function toMessages(e: EngineEvent, executed: readonly string[], isOutput: (type
           data: { prompt_id, node: e.patch.appliedBy, target: e.patch.nodeId ?? null, values: e.patch.values, received: e.patch.time, ...(e.patch.atStep === undefined ? {} : { step: e.patch.atStep }) },
         },
       ];
+    case "warning":
+      return [{ type: "warning", data: { prompt_id, node: e.nodeId, message: e.message } }];
     case "error": {
       const { type, traceback } = errorParts(e.error.stack, e.error.message);
       return [

@@ -220,3 +220,38 @@ describe("fingerprint", () => {
     expect((await engine.run(w)).status).toBe("success");
   });
 });
+
+describe("a node's warnings", () => {
+  const warns = defineNode({
+    type: "test.Warns",
+    version: 1,
+    title: "Warns",
+    category: "test",
+    description: "warns once with a message, once with fields and a message",
+    inputs: {},
+    params: {},
+    outputs: {},
+    output: true,
+    run: (ctx) => {
+      ctx.log.warn("pink is drawn as red");
+      ctx.log.warn({ object: 1 }, "object 1 is faint");
+      return { outputs: {}, ui: { text: ["ok"] } };
+    },
+  });
+
+  it("go to the log and out as warning events naming the job and node", async () => {
+    const logged: unknown[][] = [];
+    const quiet = () => {};
+    const logger = { debug: quiet, info: quiet, error: quiet, warn: (...a: unknown[]) => void logged.push(a) };
+    const engine = createEngine({ registry: createRegistry([warns]), services: createServices(), logger });
+    const events: { jobId: string; nodeId: string; message: string }[] = [];
+    engine.on("warning", (e) => void events.push({ jobId: e.jobId, nodeId: e.nodeId, message: e.message }));
+    const r = await engine.run(wf([{ id: "W", type: "test.Warns" }], []));
+    expect(r.status).toBe("success");
+    expect(events).toEqual([
+      { jobId: r.jobId, nodeId: "W", message: "pink is drawn as red" },
+      { jobId: r.jobId, nodeId: "W", message: "object 1 is faint" },
+    ]);
+    expect(logged).toEqual([["pink is drawn as red"], [{ object: 1 }, "object 1 is faint"]]);
+  });
+});

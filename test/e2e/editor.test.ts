@@ -310,4 +310,21 @@ describe("the editor", () => {
     await expect.poll(() => page.locator(`${node("1")} datalist option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), { timeout: 10_000 }).toContain("ball.png");
     expect(pageErrors).toEqual([]);
   });
+
+  it("shows a node's warning as a toast that points at the node (a colour the palette lacks)", async () => {
+    const file = path.join(studio.dir, "pink.json");
+    const doc = JSON.parse(readFileSync(new URL("../../workflows/text-to-video.json", import.meta.url), "utf8")) as { nodes: { id: string; params: Record<string, unknown> }[] };
+    for (const n of doc.nodes) {
+      if (n.id === "2") n.params.text = "a pink ball falls and bounces on the ground";
+      if (n.id === "5") n.params.steps = 2;
+    }
+    writeFileSync(file, JSON.stringify(doc));
+    await page.getByTestId("open-file").setInputFiles(file);
+    await expect.poll(() => page.locator(promptBox).inputValue(), { timeout: 10_000 }).toContain("pink");
+    await page.getByTestId("queue").click();
+    await expect.poll(() => page.getByTestId("toast-warning").allTextContents(), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/^node 2: .*pink.*red/));
+    await page.getByTestId("toast-warning").first().click();
+    await waitForJobEnd();
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });

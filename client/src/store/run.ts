@@ -15,7 +15,7 @@ export interface RunSlice {
   jobs: Record<string, string[]>;
 }
 
-export type RunUpdate = Partial<RunSlice> & { toast?: { kind: "info" | "error"; text: string; nodeId?: string; key?: string }; jobEnded?: string };
+export type RunUpdate = Partial<RunSlice> & { toast?: { kind: "info" | "warning" | "error"; text: string; nodeId?: string; key?: string }; jobEnded?: string };
 
 const finish = (runs: Record<string, NodeRun>, from: NodeRun["state"], to: NodeRun["state"] | undefined): Record<string, NodeRun> => {
   const out: Record<string, NodeRun> = {};
@@ -77,6 +77,8 @@ export function applyMessage(s: RunSlice, m: ServerMessage, allNodes: () => stri
       const v = Object.entries(m.data.values).map(([k, x]) => `${k} = ${x}`).join(", ");
       return { toast: { kind: "info", text: `Live: ${v} applied${m.data.step === undefined ? "" : ` at step ${m.data.step}`}`, nodeId: m.data.node, key: "live" } };
     }
+    case "warning":
+      return { toast: { kind: "warning", text: `node ${m.data.node}: ${m.data.message}`, nodeId: m.data.node } };
     case "protocol_error":
       return { toast: { kind: "error", text: `Server: ${m.data.message}` } };
     default:

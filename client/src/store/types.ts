@@ -77,7 +77,7 @@ export interface NodeProblem {
 
 export interface Toast {
   id: number;
-  kind: "info" | "error";
+  kind: "info" | "warning" | "error";
   text: string;
   /** A node to show when the toast is clicked. */
   nodeId?: string;

@@ -37,7 +37,7 @@ export const uiSlice = (set: SetState, get: GetState): UiSlice => ({
     const id = ++toastId;
     const keep = (t: Toast) => key === undefined || t.key !== key;
     set((s) => ({ toasts: [...s.toasts.filter(keep).slice(-4), { id, kind, text, ...(nodeId ? { nodeId } : {}), ...(key ? { key } : {}) }] }));
-    setTimeout(() => get().dismissToast(id), kind === "error" ? 12_000 : 5_000);
+    setTimeout(() => get().dismissToast(id), kind === "info" ? 5_000 : 12_000);
   },
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
   dismissHint() {
