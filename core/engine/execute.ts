@@ -37,13 +37,22 @@ export interface ExecuteArgs {
   registry?: Registry;
 }
 
+/** Fields logged without a message, as text for the `warning` event (never throws: a cycle is not JSON). */
+function describe(fields: object): string {
+  try {
+    return JSON.stringify(fields);
+  } catch {
+    return String(fields);
+  }
+}
+
 /** The node's logger: bound to the job and node, and each warning also sent as a `warning` event. */
 function nodeLogger(logger: Logger, jobId: string, nodeId: string, emitter: Emitter): Logger {
   const log = logger.child ? logger.child({ jobId, nodeId }) : logger;
   const warn = ((a: string | object, msg?: string) => {
     if (typeof a === "string") log.warn(a);
     else log.warn(a, msg);
-    const message = typeof a === "string" ? a : (msg ?? JSON.stringify(a));
+    const message = typeof a === "string" ? a : (msg ?? describe(a));
     emitter.emit({ type: "warning", jobId, nodeId, message });
   }) as LogFn;
   return { debug: log.debug.bind(log), info: log.info.bind(log), error: log.error.bind(log), warn, ...(log.child ? { child: log.child.bind(log) } : {}) };

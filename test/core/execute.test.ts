@@ -235,6 +235,9 @@ describe("a node's warnings", () => {
     run: (ctx) => {
       ctx.log.warn("pink is drawn as red");
       ctx.log.warn({ object: 1 }, "object 1 is faint");
+      const cycle: Record<string, unknown> = { n: 2 };
+      cycle.self = cycle;
+      ctx.log.warn(cycle);
       return { outputs: {}, ui: { text: ["ok"] } };
     },
   });
@@ -251,7 +254,9 @@ describe("a node's warnings", () => {
     expect(events).toEqual([
       { jobId: r.jobId, nodeId: "W", message: "pink is drawn as red" },
       { jobId: r.jobId, nodeId: "W", message: "object 1 is faint" },
+      { jobId: r.jobId, nodeId: "W", message: "[object Object]" },
     ]);
-    expect(logged).toEqual([["pink is drawn as red"], [{ object: 1 }, "object 1 is faint"]]);
+    expect(logged.slice(0, 2)).toEqual([["pink is drawn as red"], [{ object: 1 }, "object 1 is faint"]]);
+    expect(logged).toHaveLength(3);
   });
 });
