@@ -54,6 +54,7 @@ const args = z.object({
   start: z.coerce.number().min(0).max(1).optional(),
   end: z.coerce.number().min(0).max(1).optional(),
   background: z.coerce.number().min(0).max(1).optional(),
+  hold: z.coerce.number().min(0).max(1).optional(),
 });
 
 /** How many prompts carry words outside the shipped pack's vocabulary, and the commonest such words. */
@@ -120,6 +121,7 @@ const program = new Command()
   .option("--start <x>", "with --physics: guidance start, a fraction of the schedule")
   .option("--end <x>", "with --physics: guidance end, a fraction of the schedule")
   .option("--background <x>", "with --physics: blend weight outside the objects, 0–1")
+  .option("--hold <x>", "with --physics: share of the blend's pull kept at the end of the schedule, 0–1")
   .action(async (raw: Record<string, unknown>) => {
     const o = args.parse(raw);
     mkdirSync(o.out, { recursive: true });
@@ -145,8 +147,8 @@ const program = new Command()
     } else if (o.upscale) {
       result = await upscaleEval(engine, items, sampling, o.out, { upscaler: o.upscaler });
     } else if (o.physics) {
-      const { method, strength, start, end, background } = o;
-      const overrides = compact({ method, strength, start, end, background });
+      const { method, strength, start, end, background, hold } = o;
+      const overrides = compact({ method, strength, start, end, background, hold });
       result = await physicsEval(engine, items, sampling, o.out, overrides);
     } else {
       const { summary, metrics, truth } = await textEval(engine, items, sampling, o.out);

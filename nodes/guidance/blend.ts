@@ -4,9 +4,10 @@ import type { GuidanceMethod } from "./method.ts";
 /**
  * Latent blending (PhysGen-style refinement): pulls the x0 estimate toward the encoded rendering of
  * the simulation (`target`, C × T × cells of a frame) by `mask` (T × cells), with a weight that ramps
- * down across the window. A clip made window by window is pulled toward each window's frames.
+ * down across the window from 1 to `hold` (0: released completely by the end). A clip made window by
+ * window is pulled toward each window's frames.
  */
-export function blendGuidance(target: Float32Array, mask: Float32Array, start: number, end: number, frames?: number): GuidanceMethod {
+export function blendGuidance(target: Float32Array, mask: Float32Array, start: number, end: number, frames?: number, hold = 0): GuidanceMethod {
   const windows = new Map<number, { target: Float32Array; mask: Float32Array }>();
   const partOf = (at: number, count: number) => {
     const total = frames ?? count;
@@ -27,7 +28,7 @@ export function blendGuidance(target: Float32Array, mask: Float32Array, start: n
     },
     async apply(call, next, { progress, strength }) {
       const d = await next(call);
-      const w = Math.min(1, strength) * (1 - progress);
+      const w = Math.min(1, strength) * (hold + (1 - hold) * (1 - progress));
       const part = partOf(call.window.start, call.window.frames);
       const cells = part.mask.length;
       const perClip = part.target.length;

@@ -57,9 +57,16 @@ export default defineNode({
       step: 0.05,
       description: "Blend methods: how strongly the rendered scene is also blended outside the objects (keeps stray objects from forming)",
     }),
+    hold: p.slider({
+      default: 0.3,
+      min: 0,
+      max: 1,
+      step: 0.05,
+      description: "Blend methods: the share of the pull still applied at the end (0 releases it completely). Keeps objects the model would let fade, such as a throw high in the frame under low gravity",
+    }),
   },
   outputs: { GUIDANCE },
-  run: async (ctx, { trace, vae, method, strength, start, end, background }) => {
+  run: async (ctx, { trace, vae, method, strength, start, end, background, hold }) => {
     if (end <= start) throw new Error(`end: must be after start (${start})`);
     const cover = simulationInput(trace);
     const methods: GuidanceMethod[] = [];
@@ -72,7 +79,7 @@ export default defineNode({
       notes.push(...faintObjects(trace, planarToRgb8(await vae.pack.decode(z, frames), frames, H, W, m.rgb_range)));
       const f = m.latent.spatial_factor;
       const mask = latentMask(cover, frames, H, W, f).map((v) => v + background * (1 - v));
-      methods.push(blendGuidance(fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask, start, end, frames));
+      methods.push(blendGuidance(fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask, start, end, frames, hold));
     }
     if (method !== "blend") methods.push(simulationGuidance(cover, start, end));
     for (const n of notes) ctx.log.warn(n);

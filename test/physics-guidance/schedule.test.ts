@@ -68,6 +68,16 @@ describe("physics guidance schedule", () => {
     expect([...(await denoise(x, 1, { i: 2, total: 4 }))]).toEqual([0, 0, 0, 0]);
   });
 
+  it("keeps `hold` of the pull to the end of its window when asked", async () => {
+    const target = Float32Array.from([1, 1]);
+    const denoise = guidedDenoiser(async ({ x }) => new Float64Array(x.length), [blendGuidance(target, Float32Array.from([1, 0.5]), 0, 0.5, undefined, 0.5)], () => 1, { start: 0, frames: 1, total: 1 });
+    const x = new Float64Array(2);
+    // Progress 0: the full weight; progress 0.5: halfway from 1 to the hold of 0.5; outside the window: none.
+    expect([...(await denoise(x, 1, { i: 0, total: 4 }))]).toEqual([1, 0.5]);
+    expect([...(await denoise(x, 1, { i: 1, total: 4 }))]).toEqual([0.75, 0.375]);
+    expect([...(await denoise(x, 1, { i: 2, total: 4 }))]).toEqual([0, 0]);
+  });
+
   it("blends inside the object masks, and outside them only as much as `background` asks", async () => {
     const engine = testEngine();
     const masks: Float32Array[] = [];

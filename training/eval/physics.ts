@@ -32,8 +32,8 @@ async function plotTracks(cases: { truth: Track; unguided: Track; guided: Track 
   await sharp(img, { raw: { width: W, height: S, channels: 3 } }).png().toFile(file);
 }
 
-/** Physics Guidance params to try instead of the template's (method, strength, start, end). */
-export type GuidanceOverrides = Partial<Record<"method" | "strength" | "start" | "end" | "background", string | number>>;
+/** Physics Guidance params to try instead of the template's (method, strength, start, end, background, hold). */
+export type GuidanceOverrides = Partial<Record<"method" | "strength" | "start" | "end" | "background" | "hold", string | number>>;
 
 export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sampling, out: string, overrides: GuidanceOverrides = {}): Promise<Record<string, unknown>> {
   const text = loadTemplate("text-to-video.json");
