@@ -121,6 +121,15 @@ export interface UiOutput {
   [key: string]: unknown;
 }
 
+/**
+ * A node's notes for the people running it: each is logged as a warning (which also goes out as a
+ * `warning` message) and all are shown on the node. Returns the node's `ui`, or undefined with none.
+ */
+export function showNotes(ctx: Pick<NodeContext, "log">, notes: string[]): UiOutput | undefined {
+  for (const n of notes) ctx.log.warn(n);
+  return notes.length ? { text: notes } : undefined;
+}
+
 /** Known socket types, or any other string (a node pack's own type). */
 // The literal union keeps `{ type: "LATENT" }` literal when inferred, so values get typed.
 export type SocketTypeName = SocketType | (string & {});

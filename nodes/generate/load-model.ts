@@ -1,7 +1,7 @@
 import { findPack, packChoices } from "../model/pack.ts";
 import { DEFAULT_PACK, packParam, SHIPPED_MODELS } from "../model/roots.ts";
 import { DECODER, ENCODER, MODEL, TEXT_ENCODER } from "../../core/node/sockets.ts";
-import { defineNode, p } from "../../core/node/definition.ts";
+import { defineNode, p, showNotes } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 /** Load Model over the model folders `modelRoots` (the same array as services.modelRoots, read at each use). */
@@ -29,9 +29,8 @@ export const loadModelNode = (modelRoots: readonly string[]) =>
       if (found.error) throw new Error(`pack: ${found.error}`);
       const loaded = await ctx.services.models.get(found.dir, device, if_unavailable === "fall back to cpu");
       await loaded.encodeText(loaded.tokenize("").ids, 1); // open the first session now, so a CUDA fallback is known
-      for (const note of loaded.notes) ctx.log.warn(note);
       const ref = { pack: loaded };
-      return { outputs: { MODEL: ref, TEXT_ENCODER: ref, DECODER: ref, ENCODER: ref }, ui: loaded.notes.length ? { text: loaded.notes } : undefined };
+      return { outputs: { MODEL: ref, TEXT_ENCODER: ref, DECODER: ref, ENCODER: ref }, ui: showNotes(ctx, loaded.notes) };
     },
   });
 

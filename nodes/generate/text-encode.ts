@@ -1,5 +1,5 @@
 import { CONDITIONING, TEXT_ENCODER } from "../../core/node/sockets.ts";
-import { defineNode, p } from "../../core/node/definition.ts";
+import { defineNode, p, showNotes } from "../../core/node/definition.ts";
 import { substituteColors, substitutionNote } from "../model/color-words.ts";
 import "../model/values.ts";
 
@@ -22,10 +22,6 @@ export default defineNode({
     const notes = drawn.substituted.map(substitutionNote);
     if (unknown.length > 0) notes.push(`not in the model's vocabulary: ${unknown.join(", ")}`);
     if (words > max) notes.push(`prompt has ${words} words; the model reads the first ${max}`);
-    for (const n of notes) ctx.log.warn(n);
-    return {
-      outputs: { CONDITIONING: { pack: clip.pack.name, prompt: text, features, unknown } },
-      ui: notes.length ? { text: notes } : undefined,
-    };
+    return { outputs: { CONDITIONING: { pack: clip.pack.name, prompt: text, features, unknown } }, ui: showNotes(ctx, notes) };
   },
 });

@@ -1,7 +1,7 @@
 import { fromEncoderOutput, planarToRgb8, rgb8ToPlanar } from "../model/convert.ts";
 import { mergedMasks } from "../physics/clip.ts";
 import { ENCODER, GUIDANCE, PHYSICS_TRACE } from "../../core/node/sockets.ts";
-import { defineNode, p } from "../../core/node/definition.ts";
+import { defineNode, p, showNotes } from "../../core/node/definition.ts";
 import { blendGuidance } from "../guidance/blend.ts";
 import { GUIDANCE_STRENGTH, type GuidanceMethod } from "../guidance/method.ts";
 import { simulationGuidance } from "../guidance/simulation.ts";
@@ -82,7 +82,6 @@ export default defineNode({
       methods.push(blendGuidance(fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask, start, end, frames, hold));
     }
     if (method !== "blend") methods.push(simulationGuidance(cover, start, end));
-    for (const n of notes) ctx.log.warn(n);
-    return { outputs: { GUIDANCE: { strength, methods } }, ...(notes.length ? { ui: { text: notes } } : {}) };
+    return { outputs: { GUIDANCE: { strength, methods } }, ui: showNotes(ctx, notes) };
   },
 });

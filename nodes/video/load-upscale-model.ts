@@ -1,7 +1,7 @@
 import { findPack, packChoices } from "../model/pack.ts";
 import { packParam, SHIPPED_MODELS } from "../model/roots.ts";
 import { UPSCALE_MODEL } from "../../core/node/sockets.ts";
-import { defineNode, p } from "../../core/node/definition.ts";
+import { defineNode, p, showNotes } from "../../core/node/definition.ts";
 import "../model/values.ts";
 
 export const DEFAULT_UPSCALER = "physics-tiny-upscaler";
@@ -30,8 +30,7 @@ export const loadUpscaleModelNode = (modelRoots: readonly string[]) =>
       }
       if (found.error) throw new Error(`model_name: ${found.error}`);
       const upscaler = await ctx.services.models.upscaler(found.dir, device, if_unavailable === "fall back to cpu");
-      for (const note of upscaler.notes) ctx.log.warn(note);
-      return { outputs: { UPSCALE_MODEL: upscaler }, ui: upscaler.notes.length ? { text: upscaler.notes } : undefined };
+      return { outputs: { UPSCALE_MODEL: upscaler }, ui: showNotes(ctx, upscaler.notes) };
     },
   });
 
