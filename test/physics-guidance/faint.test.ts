@@ -1,21 +1,12 @@
 // Physics Guidance warns when the pack's autoencoder cannot show an object of the simulated scene.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createEngine } from "../../core/engine/index.ts";
-import type { Logger } from "../../core/node/definition.ts";
-import { registry } from "../../nodes/index.ts";
-import { createServices } from "../../server/services.ts";
-import { template, withParams } from "../generate/helpers.ts";
+import { template, testEngine, withParams } from "../generate/helpers.ts";
 
 /** Runs the physics-guided template up to its Physics Guidance node; returns what the nodes warned and what the guidance node shows. */
 async function guidanceWarnings(prompt: string, seed: number): Promise<{ warned: string[]; shown: unknown }> {
+  const engine = testEngine();
   const warned: string[] = [];
-  const quiet = () => {};
-  const logger: Logger = { debug: quiet, info: quiet, error: quiet, warn: (m: unknown) => void warned.push(String(m)) };
-  const dir = mkdtempSync(join(tmpdir(), "t2v-faint-"));
-  const engine = createEngine({ registry, logger, services: createServices({ outputDir: join(dir, "output"), tempDir: join(dir, "temp"), inputDir: join(dir, "input") }) });
+  engine.on("warning", (e) => void warned.push(e.message));
   const wf = withParams(template("physics-guided.json"), "10", { prompt, seed });
   const r = await engine.run(wf, { targets: ["12"] });
   expect(r.status).toBe("success");
