@@ -4,6 +4,7 @@
 // and never drawn from held-out scenes.
 //
 //   npx tsx training/augment.ts [--count 120000] [--identity 0.3] [--out $T2V_CACHE/paraphrase/pairs.jsonl]
+//   npx tsx training/augment.ts --describe --count 200000 --rich 0.5 --out $T2V_CACHE/reader/train.jsonl
 //   npx tsx training/augment.ts --meta $T2V_CACHE/up/train/meta.jsonl --per-clip 8 [--rich 0.6] --out $T2V_CACHE/paraphrase/clip-pairs.jsonl
 // The second form phrases the scenes of a rendered training split instead of drawing new ones, and
 // names each pair's clip, so training can pair the words with that clip's latents.
@@ -12,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { sceneDescription, type SceneDescription } from "../nodes/physics/describe.ts";
-import { phrase } from "../nodes/physics/phrase.ts";
+import { canonicalPhrase, phrase } from "../nodes/physics/phrase.ts";
 import { createRng, type Rng } from "../nodes/physics/rng.ts";
 import { isHeldOut, sampleDescription } from "../nodes/physics/sample.ts";
 import { richPhrase } from "./phrasings.ts";
@@ -96,7 +97,7 @@ export function augmentedPhrase(d: SceneDescription, rng: Rng): string {
 }
 
 /** The grammar phrasing an augmented prompt is trained to read like: one fixed wording per description. */
-export const canonicalPhrase = (d: SceneDescription) => phrase(d, createRng(0));
+export { canonicalPhrase };
 
 const args = z.object({
   count: z.coerce.number().int().positive(),
@@ -106,6 +107,7 @@ const args = z.object({
   meta: z.string().optional(),
   perClip: z.coerce.number().int().positive(),
   rich: z.coerce.number().min(0).max(1),
+  describe: z.boolean().default(false),
 });
 const metaLine = z.object({ i: z.number().int().min(0), description: sceneDescription });
 
@@ -144,7 +146,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .option("--seed <n>", "draws the scenes and the wordings", "7")
     .option("--meta <file>", "phrase the scenes of this rendered training split's meta.jsonl instead (--count is ignored)")
     .option("--per-clip <n>", "with --meta: pairs per clip", "8")
-    .option("--rich <p>", "share of the paraphrases drawn from training/phrasings.ts's wider clause shapes", "0");
+    .option("--rich <p>", "share of the paraphrases drawn from training/phrasings.ts's wider clause shapes", "0")
+    .option("--describe", "write {text, description} instead (the prompt reader's training data: train_reader.py)");
   const o = args.parse(program.parse().opts());
   const rng = createRng(o.seed);
   const lines: string[] = [];
@@ -153,7 +156,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       for (let k = 0; k < o.perClip; k++) lines.push(JSON.stringify({ clip: m.i, ...pairOf(m.description, o.identity, rng, o.rich) }));
     }
   } else {
-    for (let i = 0; i < o.count; i++) lines.push(JSON.stringify(pairOf(sampleDescription(o.seed * 1_000_003 + i, "train"), o.identity, rng, o.rich)));
+    for (let i = 0; i < o.count; i++) {
+      const d = sampleDescription(o.seed * 1_000_003 + i, "train");
+      const pair = pairOf(d, o.identity, rng, o.rich);
+      lines.push(JSON.stringify(o.describe ? { text: pair.text, description: d } : pair));
+    }
   }
   mkdirSync(dirname(o.out), { recursive: true });
   writeFileSync(o.out, lines.join("\n") + "\n");

@@ -123,4 +123,11 @@ stage mix "$PY" training/mix.py --te "$PP/te-joint.fp16.pt" --dit "$PP/dit-joint
   --out-te "$PP/te-mix.fp16.pt" --out-dit "$PP/dit-mix.fp16.pt"
 stage te-mix-export "$PY" training/distill_text.py --export models/physics-tiny --snapshot "$PP/te-mix.fp16.pt"
 stage dit-mix-export "$PY" training/distill_text_dit.py --export-dit models/physics-tiny --dit-snapshot "$PP/dit-mix.fp16.pt"
+# The prompt reader (training/README.md, "The prompt reader"): prompts in people's words read into
+# the scene they describe, which Text Encode phrases in the grammar's words.
+RD="$T2V_CACHE/reader"
+stage reader-data npx tsx training/augment.ts --describe --count 200000 --rich 0.5 --identity 0.2 --out "$RD/train.jsonl"
+stage reader-splits npx tsx training/reader_splits.ts --out "$RD/heldout.jsonl"
+stage reader "$PY" training/train_reader.py
+stage reader-export "$PY" training/train_reader.py --export models/physics-tiny
 echo "done: models/physics-tiny; score it with: npm run eval -- --limit 60"

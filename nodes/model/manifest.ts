@@ -21,8 +21,11 @@ export const manifestSchema = z.object({
   title: z.string(),
   description: z.string(),
   license: z.string(),
-  files: z.object({ text_encoder: file, denoiser: file, decoder: file, tokenizer: file, encoder: file.optional() }),
-  tensors: z.object({ text_encoder: io, denoiser: io, decoder: io, encoder: io.optional() }),
+  files: z.object({
+    text_encoder: file, denoiser: file, decoder: file, tokenizer: file, encoder: file.optional(),
+    reader: file.optional(), reader_tokenizer: file.optional(),
+  }),
+  tensors: z.object({ text_encoder: io, denoiser: io, decoder: io, encoder: io.optional(), reader: io.optional() }),
   latent: z.object({
     channels: z.number().int().positive(),
     spatial_factor: z.number().int().positive(),
@@ -47,8 +50,20 @@ export const manifestSchema = z.object({
   }).default({}),
   /** The colour words the model was trained on, with the sRGB each draws. Text Encode maps other colour words onto it, with a notice. */
   palette: z.record(z.string().regex(/^[a-z]+$/), z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)])).optional(),
+  /**
+   * A prompt reader: token ids (its own word-level tokenizer) → one set of logits per field of what a
+   * prompt describes, each output named after its field, its values in this order. Text Encode uses
+   * it to re-phrase prompts in words the text encoder was not trained on (nodes/generate/read-prompt.ts).
+   */
+  reader: z.object({
+    input: z.string(), max_length: z.number().int().positive(), pad_id: z.number().int(), unk_id: z.number().int(),
+    fields: z.record(z.string(), z.array(z.string()).min(1)),
+  }).optional(),
   training: z.record(z.string(), z.unknown()).optional(),
 }).superRefine((m, ctx) => {
+  if (m.reader && (!m.files.reader || !m.files.reader_tokenizer)) {
+    ctx.addIssue({ code: "custom", path: ["reader"], message: "a reader needs files.reader and files.reader_tokenizer" });
+  }
   if (m.latent.shift.length !== m.latent.channels || m.latent.scale.length !== m.latent.channels) {
     ctx.addIssue({ code: "custom", path: ["latent"], message: `shift and scale need ${m.latent.channels} values (one per latent channel)` });
   }

@@ -8,7 +8,7 @@ import { manifestError, manifestSchema, type Manifest, type PackKind } from "./m
 import { upscalerManifestSchema, type UpscalerManifest } from "./upscaler-manifest.ts";
 
 export type Provider = "cpu" | "cuda";
-export type SessionName = "text_encoder" | "denoiser" | "decoder" | "encoder";
+export type SessionName = "text_encoder" | "denoiser" | "decoder" | "encoder" | "reader";
 
 function readJson(dir: string): unknown {
   const path = join(dir, "manifest.json");
@@ -97,10 +97,17 @@ export function packChoices(roots: readonly string[], kind: PackKind = "video"):
 
 export interface TokenizedPrompt { ids: BigInt64Array; unknown: string[] }
 
-export function loadTokenizer(dir: string, manifest: Manifest): (text: string) => TokenizedPrompt {
-  const json = JSON.parse(readFileSync(join(dir, manifest.tokenizer.path), "utf8")) as object;
+export interface WordTokenizerSpec { max_length: number; pad_id: number; unk_id: number }
+
+/** The pack's tokenizer for its text encoder. */
+export const loadTokenizer = (dir: string, manifest: Manifest): ((text: string) => TokenizedPrompt) =>
+  loadWordTokenizer(join(dir, manifest.tokenizer.path), manifest.tokenizer);
+
+/** A tokenizer.json read into fixed-length rows of ids, padded with pad_id; the words it lacks are listed. */
+export function loadWordTokenizer(path: string, spec: WordTokenizerSpec): (text: string) => TokenizedPrompt {
+  const json = JSON.parse(readFileSync(path, "utf8")) as object;
   const tokenizer = new Tokenizer(json, {});
-  const { max_length: length, pad_id: pad, unk_id: unk } = manifest.tokenizer;
+  const { max_length: length, pad_id: pad, unk_id: unk } = spec;
   return (text) => {
     const enc = tokenizer.encode(text);
     const unknown: string[] = [];

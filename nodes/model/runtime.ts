@@ -2,7 +2,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { Manifest } from "./manifest.ts";
 import { openUpscaler } from "./upscaler.ts";
-import { loadTokenizer, openSession, readManifest, type Provider, type SessionName, type TokenizedPrompt } from "./pack.ts";
+import { loadTokenizer, loadWordTokenizer, openSession, readManifest, type Provider, type SessionName, type TokenizedPrompt } from "./pack.ts";
 
 /** A model pack with its ONNX sessions opened on first use and shared by every job. */
 export interface LoadedPack {
@@ -13,6 +13,12 @@ export interface LoadedPack {
   /** Things the user should know, e.g. a CUDA request that fell back to CPU. */
   notes: string[];
   tokenize(text: string): TokenizedPrompt;
+  /**
+   * With a pack that has a prompt reader (manifest `reader`): the value it reads for each field, with
+   * the reader's probability for it, and the prompt's words outside the reader's vocabulary.
+   * Undefined for a pack without one.
+   */
+  read?(text: string): Promise<{ fields: Record<string, { value: string; p: number }>; unknown: string[] }>;
   /** ids: one row of max_length per prompt → features [batch, length, dim]. */
   encodeText(ids: BigInt64Array, batch: number): Promise<Float32Array>;
   /** One denoiser call; every input already batched (the CFG pair goes in one call). */
@@ -66,6 +72,19 @@ export async function openPack(dir: string, provider: Provider, fallback: boolea
     return out[s.outputNames[0]!]!.data as Float32Array;
   };
   const lat = manifest.latent;
+  const reader = manifest.reader;
+  const readerTokenize = reader && manifest.files.reader_tokenizer ? loadWordTokenizer(join(dir, manifest.files.reader_tokenizer.path), reader) : undefined;
+  const read = reader && readerTokenize ? async (text: string) => {
+    const s = await session("reader");
+    const { ids, unknown } = readerTokenize(text);
+    const out = await s.run({ [reader.input]: new ort.Tensor("int64", ids, [1, reader.max_length]) });
+    const fields = Object.fromEntries(Object.entries(reader.fields).map(([field, values]) => {
+      const logits = out[field]?.data as Float32Array | undefined;
+      if (!logits || logits.length !== values.length) throw new Error(`model pack "${manifest.name}": the reader gave no ${values.length} values for "${field}"`);
+      return [field, pickOne(logits, values)];
+    }));
+    return { fields, unknown };
+  } : undefined;
   return {
     name: manifest.name,
     dir,
@@ -73,6 +92,7 @@ export async function openPack(dir: string, provider: Provider, fallback: boolea
     get provider() { return actual; },
     notes,
     tokenize,
+    ...(read ? { read } : {}),
     encodeText: (ids, batch) => run("text_encoder", { input_ids: new ort.Tensor("int64", ids, dims(manifest, "text_encoder", "input_ids", batch)) }),
     denoise: (i, batch) => {
       const sim = manifest.conditioning.simulation;
@@ -100,6 +120,15 @@ export async function openPack(dir: string, provider: Provider, fallback: boolea
       sessions.clear();
     },
   };
+}
+
+/** The likeliest of `values` under `logits`, with its softmax probability. */
+function pickOne(logits: Float32Array, values: string[]): { value: string; p: number } {
+  let best = 0;
+  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+  let sum = 0;
+  for (const l of logits) sum += Math.exp(l - logits[best]!);
+  return { value: values[best]!, p: 1 / sum };
 }
 
 /** One opened thing per key, shared across jobs; a failed open is forgotten so the next call retries. */

@@ -92,6 +92,12 @@ function resolveMotion(kind: string | undefined, dir: string | undefined): Motio
   return undefined;
 }
 
+/** The words of `words` that name part of a scene (a shape, colour, count, motion, place or setting), not filler. */
+export function sceneWords(words: readonly string[]): string[] {
+  const motion = [FALL, THROW, ROLL, COLLIDE, UP, WALLS];
+  return words.filter((w) => (SYNONYMS[w] !== undefined && Object.keys(SYNONYMS[w]!).length > 0) || (w in COUNTS && w !== "a") || motion.some((m) => m.has(w)));
+}
+
 /** Every word the parser maps or knows as filler (for building the model's vocabulary). */
 export function parserWords(): string[] {
   return [...Object.keys(SYNONYMS), ...Object.keys(COUNTS), ...FALL, ...THROW, ...ROLL, ...COLLIDE, ...UP, ...WALLS, ...FILLER, "an"];

@@ -1,5 +1,5 @@
 import type { SceneDescription } from "./describe.ts";
-import type { Rng } from "./rng.ts";
+import { createRng, type Rng } from "./rng.ts";
 
 // Scene → natural phrasings. Every word used here is in the model's vocabulary (see words.ts).
 
@@ -56,4 +56,31 @@ export function phrase(d: SceneDescription, rng: Rng): string {
   let text = parts.filter((p) => p.length > 0).join(" ");
   if (text.startsWith("a ") && /^a [aeiou]/.test(text)) text = "an" + text.slice(1);
   return text;
+}
+
+/** One fixed phrasing per description: how a reading of a prompt is phrased for the text encoder. */
+export const canonicalPhrase = (d: SceneDescription): string => phrase(d, createRng(0));
+
+/**
+ * Every phrasing `phrase` can give for `d`: each of its choices tried every way (depth first), so a
+ * prompt can be checked for being the grammar's own words exactly. At most a few thousand.
+ */
+export function grammarPhrasings(d: SceneDescription): Set<string> {
+  const out = new Set<string>();
+  const taken: number[] = [];
+  const ways: number[] = [];
+  for (;;) {
+    let k = 0;
+    const choose = (n: number): number => {
+      if (k === taken.length) { taken.push(0); ways.push(n); }
+      return taken[k++]!;
+    };
+    const none = (): never => { throw new Error("phrase() draws only picks and chances"); };
+    const rng: Rng = { next: none, range: none, int: none, pick: (items) => items[choose(items.length)]!, chance: () => choose(2) === 1 };
+    out.add(phrase(d, rng));
+    taken.length = ways.length = k;
+    while (taken.length > 0 && taken.at(-1)! + 1 >= ways.at(-1)!) { taken.pop(); ways.pop(); }
+    if (taken.length === 0) return out;
+    taken[taken.length - 1]!++;
+  }
 }

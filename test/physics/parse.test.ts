@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parsePrompt } from "../../nodes/physics/parse.ts";
-import { phrase } from "../../nodes/physics/phrase.ts";
+import { grammarPhrasings, phrase } from "../../nodes/physics/phrase.ts";
 import { createRng } from "../../nodes/physics/rng.ts";
 import { sampleDescription } from "../../nodes/physics/sample.ts";
 
@@ -39,5 +39,16 @@ describe("prompt parser", () => {
       const { place: _p, ...rest } = d;
       expect(r.description).toMatchObject({ ...rest, count: d.motion === "collide" ? Math.max(2, d.count) : d.count });
     }
+  });
+
+  it("lists every phrasing the grammar gives for a scene, and only those", () => {
+    const d = sampleDescription(3, "train");
+    const all = grammarPhrasings(d);
+    for (let i = 0; i < 300; i++) expect(all.has(phrase(d, createRng(i)))).toBe(true);
+    // One red ball falling under a plain sky: 2 nouns × 4 verbs × 4 settings.
+    const plain = grammarPhrasings({ shape: "ball", color: "red", size: "medium", material: "normal", count: 1, motion: "falls", background: "sky", walls: false });
+    expect(plain.size).toBe(32);
+    expect(plain.has("a red ball falls")).toBe(true);
+    expect(plain.has("a red ball falls down")).toBe(false);
   });
 });

@@ -1,0 +1,27 @@
+// The held-out scenes' prompts in the three phrasings the eval scores (grammar, `first`, `fresh`),
+// each with the scene description it was made from: what train_reader.py checks its readings against.
+// Only for checking; the reader never trains on them.
+//
+//   npx tsx training/reader_splits.ts --out $T2V_CACHE/reader/heldout.jsonl
+import { Command } from "commander";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { z } from "zod";
+import { phrase } from "../nodes/physics/phrase.ts";
+import { createRng } from "../nodes/physics/rng.ts";
+import { clipSeed, sampleDescription } from "../nodes/physics/sample.ts";
+import { freshParaphrase } from "./eval/paraphrase-fresh.ts";
+import { paraphrase } from "./eval/paraphrase.ts";
+
+const program = new Command("reader_splits").requiredOption("--out <file>", "JSON lines of {split, i, text, description}").option("--count <n>", "held-out scenes", "600");
+const o = z.object({ out: z.string(), count: z.coerce.number().int().positive() }).parse(program.parse().opts());
+const lines: string[] = [];
+for (let i = 0; i < o.count; i++) {
+  const seed = clipSeed(1, i, "heldout");
+  const d = sampleDescription(seed, "heldout");
+  const texts = { grammar: phrase(d, createRng(seed ^ 0xbeef)), first: paraphrase(d, seed), fresh: freshParaphrase(d, seed) };
+  for (const [split, text] of Object.entries(texts)) lines.push(JSON.stringify({ split, i, text, description: d }));
+}
+mkdirSync(dirname(o.out), { recursive: true });
+writeFileSync(o.out, lines.join("\n") + "\n");
+console.log(`${lines.length} prompts → ${o.out}`);
