@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { substitutionNote } from "../model/color-words.ts";
+import { readPrompt } from "../generate/read-prompt.ts";
+import { substituteColors, substitutionNote } from "../model/color-words.ts";
 import { resolveScene } from "../physics/describe.ts";
 import { parsePrompt } from "../physics/parse.ts";
 import { sceneSpec, type SceneSpec } from "../physics/scene.ts";
-import { PHYSICS_SCENE } from "../../core/node/sockets.ts";
+import { PHYSICS_SCENE, TEXT_ENCODER } from "../../core/node/sockets.ts";
 import { defineNode, p } from "../../core/node/definition.ts";
 import "./values.ts";
 
@@ -28,8 +29,8 @@ export default defineNode({
   version: 1,
   title: "Physics Scene",
   category: "physics",
-  description: "Prompt (or an explicit scene JSON) → PHYSICS_SCENE: objects, positions, velocities, materials, ground and walls. Lists the prompt words it could not map. Override gravity to ask \"and on the Moon?\".",
-  inputs: {},
+  description: "Prompt (or an explicit scene JSON) → PHYSICS_SCENE: objects, positions, velocities, materials, ground and walls. Lists the prompt words it could not map. With a pack wired to clip, a prompt in other words than the training grammar's is read by the pack's prompt reader, as Text Encode reads it. Override gravity to ask \"and on the Moon?\".",
+  inputs: { clip: { type: TEXT_ENCODER, optional: true, description: "A pack with a prompt reader: reads the prompt as Text Encode does" } },
   params: {
     prompt: p.multiline({ default: "a red ball falls and bounces on the ground", description: "Describes the scene" }),
     scene_json: p.multiline({ default: "", description: "Optional explicit scene (overrides the prompt); see nodes/physics/scene.ts" }),
@@ -42,7 +43,7 @@ export default defineNode({
     time_scale: p.float({ default: 1, min: 0.1, max: 4, step: 0.05, description: "simulated seconds per video second" }),
   },
   outputs: { PHYSICS_SCENE },
-  run: (_ctx, i) => {
+  run: async (_ctx, i) => {
     let scene: SceneSpec;
     let unmapped: string[] = [];
     let notes: string[] = [];
@@ -59,10 +60,12 @@ export default defineNode({
       scene = parsed.data;
     } else {
       const r = parsePrompt(i.prompt);
-      description = r.description;
-      unmapped = r.unmapped;
+      const reading = i.clip ? await readPrompt(i.clip.pack, substituteColors(i.prompt, i.clip.pack.manifest.palette).text) : undefined;
+      description = reading?.description ?? r.description;
+      unmapped = reading?.unknown ?? r.unmapped;
       notes = r.substituted.map(substitutionNote);
-      scene = resolveScene(r.description, i.seed);
+      if (reading) notes.push(`read as "${reading.text}"`);
+      scene = resolveScene(description, i.seed);
     }
     const gravity = i.gravity_preset === "custom" ? i.gravity : GRAVITY_PRESETS[i.gravity_preset];
     scene = applyOverrides(scene, { ...i, gravity });

@@ -68,6 +68,21 @@ describe("the shipped pack's prompt reader", { timeout: 120_000 }, () => {
     expect(notes[1]).toBe("not in the model's vocabulary: zeppelin");
   });
 
+  it("Physics Scene reads the prompt with the pack wired to it, and by its rules without", async () => {
+    const prompt = "At night, three huge blue cubes get hurled to the left!";
+    const engine = testEngine();
+    const wired = await engine.run(withParams(template("physics-guided.json"), "10", { prompt }), { targets: ["10"] });
+    expect(wired.status).toBe("success");
+    const reading = await readPrompt(pack, prompt);
+    expect(wired.outputs["10"]?.text).toContain(`read as "${reading!.text}"`);
+    const scene = (wired.outputs["10"]?.scene as { objects: unknown[] }[])[0]!;
+    expect(scene.objects).toHaveLength(3);
+    const unwired = template("physics-guided.json");
+    const plain = await engine.run({ ...withParams(unwired, "10", { prompt }), links: unwired.links.filter((l) => l.to.node !== "10") }, { targets: ["10"] });
+    expect(plain.status).toBe("success");
+    expect((plain.outputs["10"]?.text as string[]).some((t) => t.startsWith("read as"))).toBe(false);
+  });
+
   it("a manifest with a reader section but no reader files is refused", () => {
     const dir = mkdtempSync(join(tmpdir(), "t2v-reader-"));
     cpSync(PACK, dir, { recursive: true });
