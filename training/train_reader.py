@@ -5,7 +5,9 @@ encoder and the denoiser see the words they were trained on (nodes/model/reader.
 
 Trained on augment.ts --describe (training scenes only, phrased by augment.ts and phrasings.ts);
 words it has never seen become [UNK], and training hides known words and inserts unknown ones so
-that a reading survives them. --check prints slot accuracy on the held-out splits (reader_splits.ts)
+that a reading survives them. Half the motion verbs are swapped for other verbs of the same motion
+from WordNet (lexicon.py; Debian's wordnet-base), so the reader knows more of them than the phrasings
+use. --check prints slot accuracy on the held-out splits (reader_splits.ts)
 by half: choose settings on the second half (301-600), report the whole split.
 
   npx tsx training/augment.ts --describe --count 200000 --rich 0.5 --identity 0.2 --out $T2V_CACHE/reader/train.jsonl
@@ -100,12 +102,6 @@ def load_lines(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def build_vocab(rows, min_count):
-    counts = collections.Counter(w for r in rows for w in words_of(r["text"]))
-    words = sorted(w for w, c in counts.items() if c >= min_count)
-    return {w: i for i, w in enumerate(["[PAD]", "[UNK]"] + words)}
-
-
 def accuracy(model, vocab, rows):
     """Per-field accuracy, and the share of prompts read right in every field."""
     model.eval()
@@ -129,13 +125,26 @@ def check(model, vocab, heldout, halves=True):
             print(f"  {split:8s} {name:8s} " + " ".join(f"{k} {v:.3f}" for k, v in a.items()), flush=True)
 
 
+def swap_verbs(texts, share, rng):
+    """A share of the motion verbs swapped for another verb of the same motion and form (lexicon.py):
+    only verbs new to the data, so every word already in it keeps the uses it has."""
+    from lexicon import substitutions
+    known = {w for t in texts for w in t}
+    table = {k: [w for w in v if w not in known] for k, v in substitutions().items()}
+    return [[rng.choice(table[w]) if table.get(w) and rng.random() < share else w for w in t] for t in texts]
+
+
 def train(a):
     rows = load_lines(a.data)
-    vocab = build_vocab(rows, a.min_count)
-    data = [(words_of(r["text"]), labels_of(r["description"])) for r in rows]
+    rng = random.Random(a.seed)
+    texts = [words_of(r["text"]) for r in rows]
+    if a.wordnet > 0:
+        texts = swap_verbs(texts, a.wordnet, rng)
+    counts = collections.Counter(w for t in texts for w in t)
+    vocab = {w: i for i, w in enumerate(["[PAD]", "[UNK]"] + sorted(w for w, c in counts.items() if c >= a.min_count))}
+    data = [(t, labels_of(r["description"])) for t, r in zip(texts, rows)]
     heldout = load_lines(a.heldout) if os.path.exists(a.heldout) else []
     torch.manual_seed(a.seed)
-    rng = random.Random(a.seed)
     model = Reader(len(vocab), d=a.width, depth=a.depth)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 200) * max(0.05, 1 - s / a.steps))
@@ -190,7 +199,7 @@ def export(a):
     manifest["reader"] = {"input": "input_ids", "max_length": LENGTH, "pad_id": PAD, "unk_id": UNK, "fields": SLOTS}
     manifest["tensors"]["reader"] = {"inputs": {"input_ids": {"dtype": "int64", "shape": ["batch", LENGTH]}},
                                      "outputs": {n: {"dtype": "float32", "shape": ["batch", len(v)]} for n, v in SLOTS.items()}}
-    kept = ("steps", "batch", "lr", "width", "depth", "min_count", "hide", "insert", "seed")
+    kept = ("steps", "batch", "lr", "width", "depth", "min_count", "hide", "insert", "wordnet", "seed")
     manifest.setdefault("training", {})["reader"] = {
         "script": "training/train_reader.py", "data": "augment.ts --describe --count 200000 --rich 0.5 --identity 0.2",
         **{k: v for k, v in snap["settings"].items() if k in kept}, "words": len(vocab)}
@@ -214,6 +223,7 @@ def main():
     p.add_argument("--min-count", type=int, default=3, help="a word needs this many uses in the data to get its own id")
     p.add_argument("--hide", type=float, default=0.1, help="share of known words hidden as [UNK] in training")
     p.add_argument("--insert", type=float, default=0.05, help="chance of an [UNK] inserted before each word in training")
+    p.add_argument("--wordnet", type=float, default=0.5, help="share of motion verbs swapped for WordNet's other verbs of the motion (lexicon.py)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=250)
     p.add_argument("--check-every", type=int, default=1000)
