@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { registry } from "../nodes/index.ts";
-import { findPack, loadTokenizer } from "../nodes/model/pack.ts";
+import { findPack, loadTokenizer, loadWordTokenizer } from "../nodes/model/pack.ts";
 import { DEFAULT_PACK, SHIPPED_MODELS } from "../nodes/model/roots.ts";
 import { SAMPLER_NAMES } from "../nodes/sampling/index.ts";
 import { measureClip, type ClipMetrics } from "../nodes/physics/measure.ts";
@@ -57,11 +57,15 @@ const args = z.object({
   hold: z.coerce.number().min(0).max(1).optional(),
 });
 
-/** How many prompts carry words outside the shipped pack's vocabulary, and the commonest such words. */
+/**
+ * How many prompts carry words outside the pack's vocabulary (its prompt reader's, when it has one:
+ * the words that decide what is drawn), and the commonest such words.
+ */
 function unknownWords(prompts: string[], packName = DEFAULT_PACK): string {
   const pack = findPack([SHIPPED_MODELS], packName);
   if (!pack?.manifest) return "no shipped pack to tokenize with";
-  const tokenize = loadTokenizer(pack.dir, pack.manifest);
+  const { reader, files } = pack.manifest;
+  const tokenize = reader && files.reader_tokenizer ? loadWordTokenizer(join(pack.dir, files.reader_tokenizer.path), reader) : loadTokenizer(pack.dir, pack.manifest);
   const tally = new Map<string, number>();
   let withUnknown = 0;
   for (const p of prompts) {
@@ -70,7 +74,7 @@ function unknownWords(prompts: string[], packName = DEFAULT_PACK): string {
     for (const w of unknown) tally.set(w, (tally.get(w) ?? 0) + 1);
   }
   const top = [...tally.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([w, n]) => `${w} ×${n}`).join(", ");
-  return `prompts with words outside the vocabulary: ${withUnknown}/${prompts.length}; commonest: ${top}`;
+  return `prompts with words outside the ${reader ? "prompt reader's " : ""}vocabulary: ${withUnknown}/${prompts.length}; commonest: ${top}`;
 }
 
 /**
