@@ -2,7 +2,24 @@ import { CONDITIONING, TEXT_ENCODER } from "../../core/node/sockets.ts";
 import { defineNode, p, showNotes } from "../../core/node/definition.ts";
 import { substituteColors, substitutionNote } from "../model/color-words.ts";
 import { readPrompt } from "./read-prompt.ts";
+import type { LoadedPack } from "../model/runtime.ts";
 import "../model/values.ts";
+
+/** A prompt's text features with the pack's text encoder, after its colours and (with a prompt reader) its words are mapped; the notes say what was mapped. */
+export async function encodePrompt(pack: LoadedPack, text: string): Promise<{ features: Float32Array; unknown: string[]; notes: string[] }> {
+  const drawn = substituteColors(text, pack.manifest.palette);
+  const reading = await readPrompt(pack, drawn.text);
+  const { ids, unknown: encoderUnknown } = pack.tokenize(reading?.text ?? drawn.text);
+  const unknown = reading?.unknown ?? encoderUnknown;
+  const features = await pack.encodeText(ids, 1);
+  const max = pack.manifest.tokenizer.max_length;
+  const words = text.trim().split(/\s+/).filter(Boolean).length;
+  const notes = drawn.substituted.map(substitutionNote);
+  if (reading) notes.push(`read as "${reading.text}"${reading.unsure.length > 0 ? ` (unsure of the ${reading.unsure.join(", ")})` : ""}`);
+  if (unknown.length > 0) notes.push(`not in the model's vocabulary: ${unknown.join(", ")}`);
+  if (words > max) notes.push(`prompt has ${words} words; the model reads the first ${max}`);
+  return { features, unknown, notes };
+}
 
 export default defineNode({
   type: "t2v.TextEncode",
@@ -15,18 +32,7 @@ export default defineNode({
   params: { text: p.multiline({ default: "", description: "The prompt", role: "prompt" }) },
   outputs: { CONDITIONING },
   run: async (ctx, { clip, text }) => {
-    const drawn = substituteColors(text, clip.pack.manifest.palette);
-    const reading = await readPrompt(clip.pack, drawn.text);
-    const encoded = reading?.text ?? drawn.text;
-    const { ids, unknown: encoderUnknown } = clip.pack.tokenize(encoded);
-    const unknown = reading?.unknown ?? encoderUnknown;
-    const features = await clip.pack.encodeText(ids, 1);
-    const max = clip.pack.manifest.tokenizer.max_length;
-    const words = text.trim().split(/\s+/).filter(Boolean).length;
-    const notes = drawn.substituted.map(substitutionNote);
-    if (reading) notes.push(`read as "${reading.text}"${reading.unsure.length > 0 ? ` (unsure of the ${reading.unsure.join(", ")})` : ""}`);
-    if (unknown.length > 0) notes.push(`not in the model's vocabulary: ${unknown.join(", ")}`);
-    if (words > max) notes.push(`prompt has ${words} words; the model reads the first ${max}`);
+    const { features, unknown, notes } = await encodePrompt(clip.pack, text);
     return { outputs: { CONDITIONING: { pack: clip.pack.name, prompt: text, features, unknown } }, ui: showNotes(ctx, notes) };
   },
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPrompt } from "../../nodes/generate/read-prompt.ts";
+import { encodePrompt } from "../../nodes/generate/text-encode.ts";
 import { readManifest } from "../../nodes/model/pack.ts";
 import { openPack, type LoadedPack } from "../../nodes/model/runtime.ts";
 import { phrase } from "../../nodes/physics/phrase.ts";
@@ -59,6 +60,15 @@ describe("the shipped pack's prompt reader", { timeout: 120_000 }, () => {
     for (const f of fields) expect(right[f] / n, f).toBeGreaterThanOrEqual(0.9);
   });
 
+  it("Text Encode encodes the grammar's phrasing of what it read", async () => {
+    const prompt = "At night, three huge blue cubes get hurled to the left!";
+    const reading = await readPrompt(pack, prompt);
+    const encoded = await encodePrompt(pack, prompt);
+    expect(encoded.features).toEqual(await pack.encodeText(pack.tokenize(reading!.text).ids, 1));
+    expect(encoded.features).not.toEqual(await pack.encodeText(pack.tokenize(prompt).ids, 1));
+    expect(encoded.notes).toEqual([`read as "${reading!.text}"`]);
+  });
+
   it("Text Encode shows what it read and the words it read around", async () => {
     const engine = testEngine();
     const r = await engine.run(withParams(template(), "2", { text: "a red zeppelin falls" }), { targets: ["2"] });
@@ -75,8 +85,10 @@ describe("the shipped pack's prompt reader", { timeout: 120_000 }, () => {
     expect(wired.status).toBe("success");
     const reading = await readPrompt(pack, prompt);
     expect(wired.outputs["10"]?.text).toContain(`read as "${reading!.text}"`);
-    const scene = (wired.outputs["10"]?.scene as { objects: unknown[] }[])[0]!;
+    // Thrown to the left as read; the rule-based parser alone does not know "hurled".
+    const scene = (wired.outputs["10"]?.scene as { objects: { velocity: { x: number } }[] }[])[0]!;
     expect(scene.objects).toHaveLength(3);
+    for (const o of scene.objects) expect(o.velocity.x).toBeLessThan(0);
     const unwired = template("physics-guided.json");
     const plain = await engine.run({ ...withParams(unwired, "10", { prompt }), links: unwired.links.filter((l) => l.to.node !== "10") }, { targets: ["10"] });
     expect(plain.status).toBe("success");
