@@ -21,6 +21,34 @@ interface RunFlags {
   customNodes?: string[];
 }
 
+type Titles = { get(type: string): { title?: string } | undefined };
+
+/** "node 2 (Text Encode)": a node as the run's messages name it. */
+function nodeLabel(wf: { nodes: { id: string; type: string }[] } | undefined, registry: Titles, nodeId: string): string {
+  const node = wf?.nodes.find((n) => n.id === nodeId);
+  return `node ${nodeId} (${node ? (registry.get(node.type)?.title ?? node.type) : "?"})`;
+}
+
+/** pino's JSON lines written for people, as the workflow file's warnings are: "warning: node 2 (Text Encode): …". */
+function readableLog(label: (nodeId: string) => string): { write(line: string): void } {
+  const LEVELS: [number, string][] = [[50, "error"], [40, "warning"], [30, "info"], [0, "debug"]];
+  return {
+    write(line: string) {
+      let entry: { level?: unknown; msg?: unknown; nodeId?: unknown };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        process.stderr.write(line);
+        return;
+      }
+      const level = typeof entry.level === "number" ? entry.level : 0;
+      const name = LEVELS.find(([min]) => level >= min)![1];
+      const where = typeof entry.nodeId === "string" ? `${label(entry.nodeId)}: ` : "";
+      process.stderr.write(`${name}: ${where}${String(entry.msg ?? "")}\n`);
+    },
+  };
+}
+
 async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const print = (obj: unknown) => process.stdout.write(`${JSON.stringify(obj, null, 2)}\n`);
   const invalid = (errors: string[], structured: unknown[] = errors) => {
@@ -30,13 +58,15 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   };
 
   const services = createServices({ outputDir: flags.out, modelDirs: modelDirsFrom(flags.models ?? []) });
-  const logger = pino({ level: process.env.T2V_LOG_LEVEL ?? "warn" }, pino.destination(2));
+  let wf: Awaited<ReturnType<typeof readWorkflowFile>>["workflow"] | undefined;
+  let titles: Titles = { get: () => undefined };
+  const logger = pino({ level: process.env.T2V_LOG_LEVEL ?? "warn" }, readableLog((id) => nodeLabel(wf, titles, id)));
   const builtins = builtinNodes(services.modelRoots);
   const dirs = customNodeDirs(flags.customNodes ?? []);
   // With no folders this is just the built-ins' registry.
   const { registry } = await loadCustomNodes(dirs, builtins, logger);
+  titles = registry;
 
-  let wf;
   try {
     const read = await readWorkflowFile(file, registry);
     wf = read.workflow;
@@ -73,9 +103,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
     print({ status, jobId, durationMs, ran, cached, outputs, files, error, patches });
   } else {
     for (const [nodeId, ui] of Object.entries(result.outputs)) {
-      const node = wf.nodes.find((n) => n.id === nodeId);
-      const label = `node ${nodeId} (${node ? (registry.get(node.type)?.title ?? node.type) : "?"})`;
-      for (const text of ui.text ?? []) process.stdout.write(`${label}: ${text}\n`);
+      for (const text of ui.text ?? []) process.stdout.write(`${nodeLabel(wf, registry, nodeId)}: ${text}\n`);
     }
     for (const f of files) process.stdout.write(`wrote ${f}\n`);
     if (result.error) process.stderr.write(`error: node ${result.error.nodeId} (${result.error.type}): ${result.error.message}\n`);

@@ -35,6 +35,15 @@ describe("t2v run", () => {
     expect(shared.stderr).toContain("error: 1 node type is not installed: SaveImage");
   }, 60_000);
 
+  it("prints a node's warnings as it runs, as readable lines naming the node", () => {
+    const prompt = "At night, three huge blue cubes get hurled to the left!";
+    const r = t2v("run", path.join(root, "workflows/text-to-video.json"), "--set", `2.text=${prompt}`, "--set", "5.steps=2", "--out", path.join(cwd, "out-read"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^warning: node 2 \(Text Encode\): read as "three large blue boxes [^"]* to the left under the night sky"$/m);
+    expect(r.stderr).not.toMatch(/^\{/m);
+    expect(r.stdout).toMatch(/^node 2 \(Text Encode\): read as "three large blue boxes [^"]* to the left under the night sky"$/m);
+  }, 60_000);
+
   it("exits 2 and prints every validation error with node id and field", () => {
     const r = t2v("run", fixture("invalid.json"));
     expect(r.code).toBe(2);
