@@ -6,6 +6,7 @@ import type * as NodeApi from "./index.ts";
 export {
   defineNode,
   p,
+  showNotes,
   SEED_CONTROLS,
   SEED_CONTROL_PARAM,
   type AnyNodeDef,

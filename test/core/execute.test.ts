@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defineNode } from "../../core/node/definition.ts";
+import { p, showNotes } from "../../core/index.ts";
 import { createEngine, createRegistry, WorkflowInvalidError } from "../../core/engine/index.ts";
 import { createServices } from "../../server/services.ts";
 import { makeStubs, setParam, stubEngine, wf } from "./stubs.ts";
@@ -258,5 +259,22 @@ describe("a node's warnings", () => {
     ]);
     expect(logged.slice(0, 2)).toEqual([["pink is drawn as red"], [{ object: 1 }, "object 1 is faint"]]);
     expect(logged).toHaveLength(3);
+  });
+
+  it("showNotes, from the public node API, warns each note and shows them all on the node", async () => {
+    const notes = defineNode({
+      type: "test.Notes", version: 1, title: "Notes", category: "test", description: "two notes, or none",
+      inputs: {}, params: { quiet: p.toggle({ default: false }) }, outputs: {}, output: true,
+      run: (ctx, { quiet }) => ({ outputs: {}, ui: showNotes(ctx, quiet ? [] : ["read as a ball", "zeppelin is not a word it knows"]) }),
+    });
+    const engine = createEngine({ registry: createRegistry([notes]), services: createServices() });
+    const events: string[] = [];
+    engine.on("warning", (e) => void events.push(e.message));
+    const r = await engine.run(wf([{ id: "N", type: "test.Notes" }], []));
+    expect(events).toEqual(["read as a ball", "zeppelin is not a word it knows"]);
+    expect(r.outputs.N?.text).toEqual(["read as a ball", "zeppelin is not a word it knows"]);
+    const none = await engine.run(wf([{ id: "N", type: "test.Notes", params: { quiet: true } }], []));
+    expect(none.outputs.N).toBeUndefined();
+    expect(events).toHaveLength(2);
   });
 });
