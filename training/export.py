@@ -62,8 +62,10 @@ def fit_preview(enc, split, stats, n=64):
     rgb = torch.nn.functional.avg_pool2d(frames, 8)
     X = torch.cat([zn.permute(0, 2, 3, 1).reshape(-1, 8), torch.ones(zn.numel() // 8, 1)], 1)
     Y = rgb.permute(0, 2, 3, 1).reshape(-1, 3)
-    W = torch.linalg.lstsq(X, Y).solution
-    return W[:8].tolist(), W[8].tolist()
+    W = torch.linalg.lstsq(X, Y).solution.double()
+    # Rounded: threaded BLAS sums in varying order, which moved the 7th digit from run to run.
+    rounded = lambda rows: [[round(v, 5) for v in r] for r in rows]  # noqa: E731
+    return rounded(W[:8].tolist()), rounded([W[8].tolist()])[0]
 
 
 def check_entry(inputs, in_names, out_name, expected):
