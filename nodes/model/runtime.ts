@@ -80,7 +80,7 @@ export async function openPack(dir: string, provider: Provider, fallback: boolea
     const out = await s.run({ [reader.input]: new ort.Tensor("int64", ids, [1, reader.max_length]) });
     const fields = Object.fromEntries(Object.entries(reader.fields).map(([field, values]) => {
       const logits = out[field]?.data as Float32Array | undefined;
-      if (!logits || logits.length !== values.length) throw new Error(`model pack "${manifest.name}": the reader gave no ${values.length} values for "${field}"`);
+      if (!logits || logits.length !== values.length) throw new Error(`model pack "${manifest.name}": the reader's output "${field}" is missing or has not ${values.length} values (manifest reader.fields.${field})`);
       return [field, pickOne(logits, values)];
     }));
     return { fields, unknown };
