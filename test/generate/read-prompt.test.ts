@@ -95,6 +95,17 @@ describe("the shipped pack's prompt reader", { timeout: 120_000 }, () => {
     expect((plain.outputs["10"]?.text as string[]).some((t) => t.startsWith("read as"))).toBe(false);
   });
 
+  it("a reader section naming an output the reader lacks fails with the field named, not a wrong reading", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "t2v-reader-"));
+    cpSync(PACK, dir, { recursive: true });
+    const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { reader: { fields: Record<string, string[]> } };
+    m.reader.fields.mood = ["calm", "wild"];
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(m));
+    const broken = await openPack(dir, "cpu", true);
+    await expect(readPrompt(broken, "At night, three huge blue cubes get hurled to the left!")).rejects.toThrow(/reader's output "mood" is missing .*reader\.fields\.mood/);
+    await broken.release();
+  });
+
   it("a manifest with a reader section but no reader files is refused", () => {
     const dir = mkdtempSync(join(tmpdir(), "t2v-reader-"));
     cpSync(PACK, dir, { recursive: true });
