@@ -7,21 +7,19 @@ import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
-import { phrase } from "../nodes/physics/phrase.ts";
-import { createRng } from "../nodes/physics/rng.ts";
-import { clipSeed, sampleDescription } from "../nodes/physics/sample.ts";
+import { sampleDescription } from "../nodes/physics/sample.ts";
+import { heldOutPrompts } from "./eval/held-out.ts";
 import { freshParaphrase } from "./eval/paraphrase-fresh.ts";
 import { paraphrase } from "./eval/paraphrase.ts";
 
 const program = new Command("reader_splits").requiredOption("--out <file>", "JSON lines of {split, i, text, description}").option("--count <n>", "held-out scenes", "600");
 const o = z.object({ out: z.string(), count: z.coerce.number().int().positive() }).parse(program.parse().opts());
 const lines: string[] = [];
-for (let i = 0; i < o.count; i++) {
-  const seed = clipSeed(1, i, "heldout");
+heldOutPrompts(o.count).forEach(({ prompt, seed }, i) => {
   const d = sampleDescription(seed, "heldout");
-  const texts = { grammar: phrase(d, createRng(seed ^ 0xbeef)), first: paraphrase(d, seed), fresh: freshParaphrase(d, seed) };
+  const texts = { grammar: prompt, first: paraphrase(d, seed), fresh: freshParaphrase(d, seed) };
   for (const [split, text] of Object.entries(texts)) lines.push(JSON.stringify({ split, i, text, description: d }));
-}
+});
 mkdirSync(dirname(o.out), { recursive: true });
 writeFileSync(o.out, lines.join("\n") + "\n");
 console.log(`${lines.length} prompts → ${o.out}`);
