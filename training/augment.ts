@@ -96,9 +96,6 @@ export function augmentedPhrase(d: SceneDescription, rng: Rng): string {
   return text + rng.pick(["", "", ".", "!", "..."]);
 }
 
-/** The grammar phrasing an augmented prompt is trained to read like: one fixed wording per description. */
-export { canonicalPhrase };
-
 const args = z.object({
   count: z.coerce.number().int().positive(),
   identity: z.coerce.number().min(0).max(1),

@@ -58,7 +58,7 @@ export function phrase(d: SceneDescription, rng: Rng): string {
   return text;
 }
 
-/** One fixed phrasing per description: how a reading of a prompt is phrased for the text encoder. */
+/** One fixed phrasing per description: what a read prompt is encoded as, and what augment.ts's paraphrases are trained to read like. */
 export const canonicalPhrase = (d: SceneDescription): string => phrase(d, createRng(0));
 
 /**

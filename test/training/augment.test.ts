@@ -6,7 +6,8 @@ import { loadTokenizer, readManifest } from "../../nodes/model/pack.ts";
 import { parsePrompt } from "../../nodes/physics/parse.ts";
 import { createRng } from "../../nodes/physics/rng.ts";
 import { isHeldOut, sampleDescription } from "../../nodes/physics/sample.ts";
-import { augmentedPhrase, canonicalPhrase, pairOf, readMeta } from "../../training/augment.ts";
+import { augmentedPhrase, pairOf, readMeta } from "../../training/augment.ts";
+import { canonicalPhrase } from "../../nodes/physics/phrase.ts";
 import { richPhrase } from "../../training/phrasings.ts";
 
 describe("training paraphrases for the text encoder", () => {
