@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { registry } from "../nodes/index.ts";
-import { findPack, loadTokenizer, loadWordTokenizer } from "../nodes/model/pack.ts";
+import { findPack, loadReaderTokenizer, loadTokenizer } from "../nodes/model/pack.ts";
 import { DEFAULT_PACK, SHIPPED_MODELS } from "../nodes/model/roots.ts";
 import { SAMPLER_NAMES } from "../nodes/sampling/index.ts";
 import { measureClip, type ClipMetrics } from "../nodes/physics/measure.ts";
@@ -64,8 +64,8 @@ const args = z.object({
 function unknownWords(prompts: string[], packName = DEFAULT_PACK): string {
   const pack = findPack([SHIPPED_MODELS], packName);
   if (!pack?.manifest) return "no shipped pack to tokenize with";
-  const { reader, files } = pack.manifest;
-  const tokenize = reader && files.reader_tokenizer ? loadWordTokenizer(join(pack.dir, files.reader_tokenizer.path), reader) : loadTokenizer(pack.dir, pack.manifest);
+  const reader = loadReaderTokenizer(pack.dir, pack.manifest);
+  const tokenize = reader ?? loadTokenizer(pack.dir, pack.manifest);
   const tally = new Map<string, number>();
   let withUnknown = 0;
   for (const p of prompts) {

@@ -97,14 +97,18 @@ export function packChoices(roots: readonly string[], kind: PackKind = "video"):
 
 export interface TokenizedPrompt { ids: BigInt64Array; unknown: string[] }
 
-export interface WordTokenizerSpec { max_length: number; pad_id: number; unk_id: number }
+interface WordTokenizerSpec { max_length: number; pad_id: number; unk_id: number }
 
 /** The pack's tokenizer for its text encoder. */
 export const loadTokenizer = (dir: string, manifest: Manifest): ((text: string) => TokenizedPrompt) =>
   loadWordTokenizer(join(dir, manifest.tokenizer.path), manifest.tokenizer);
 
+/** The tokenizer of the pack's prompt reader; undefined for a pack without one. */
+export const loadReaderTokenizer = (dir: string, manifest: Manifest): ((text: string) => TokenizedPrompt) | undefined =>
+  manifest.reader && manifest.files.reader_tokenizer ? loadWordTokenizer(join(dir, manifest.files.reader_tokenizer.path), manifest.reader) : undefined;
+
 /** A tokenizer.json read into fixed-length rows of ids, padded with pad_id; the words it lacks are listed. */
-export function loadWordTokenizer(path: string, spec: WordTokenizerSpec): (text: string) => TokenizedPrompt {
+function loadWordTokenizer(path: string, spec: WordTokenizerSpec): (text: string) => TokenizedPrompt {
   const json = JSON.parse(readFileSync(path, "utf8")) as object;
   const tokenizer = new Tokenizer(json, {});
   const { max_length: length, pad_id: pad, unk_id: unk } = spec;

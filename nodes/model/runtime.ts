@@ -2,7 +2,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { Manifest } from "./manifest.ts";
 import { openUpscaler } from "./upscaler.ts";
-import { loadTokenizer, loadWordTokenizer, openSession, readManifest, type Provider, type SessionName, type TokenizedPrompt } from "./pack.ts";
+import { loadReaderTokenizer, loadTokenizer, openSession, readManifest, type Provider, type SessionName, type TokenizedPrompt } from "./pack.ts";
 
 /** A model pack with its ONNX sessions opened on first use and shared by every job. */
 export interface LoadedPack {
@@ -73,7 +73,7 @@ export async function openPack(dir: string, provider: Provider, fallback: boolea
   };
   const lat = manifest.latent;
   const reader = manifest.reader;
-  const readerTokenize = reader && manifest.files.reader_tokenizer ? loadWordTokenizer(join(dir, manifest.files.reader_tokenizer.path), reader) : undefined;
+  const readerTokenize = loadReaderTokenizer(dir, manifest);
   const read = reader && readerTokenize ? async (text: string) => {
     const s = await session("reader");
     const { ids, unknown } = readerTokenize(text);
