@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import pino from "pino";
 import { builtinNodes } from "../../nodes/index.ts";
-import { createEngine, missingTypes, missingTypesMessage, validate, WorkflowFormatError } from "../../core/engine/index.ts";
+import { createEngine, missingTypes, missingTypesMessage, validate, WorkflowFormatError, type Registry, type Workflow } from "../../core/engine/index.ts";
 import { customNodeDirs, loadCustomNodes } from "../custom-nodes.ts";
 import { applySets, formatValidationError, outputFiles, readWorkflowFile } from "../run-workflow.ts";
 import { createServices, modelDirsFrom } from "../services.ts";
@@ -21,12 +21,10 @@ interface RunFlags {
   customNodes?: string[];
 }
 
-type Titles = { get(type: string): { title?: string } | undefined };
-
 /** "node 2 (Text Encode)": a node as the run's messages name it. */
-function nodeLabel(wf: { nodes: { id: string; type: string }[] } | undefined, registry: Titles, nodeId: string): string {
+function nodeLabel(wf: Workflow | undefined, registry: Registry | undefined, nodeId: string): string {
   const node = wf?.nodes.find((n) => n.id === nodeId);
-  return `node ${nodeId} (${node ? (registry.get(node.type)?.title ?? node.type) : "?"})`;
+  return `node ${nodeId} (${node ? (registry?.get(node.type)?.title ?? node.type) : "?"})`;
 }
 
 /** pino's JSON lines written for people, as the workflow file's warnings are: "warning: node 2 (Text Encode): …". */
@@ -58,15 +56,16 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   };
 
   const services = createServices({ outputDir: flags.out, modelDirs: modelDirsFrom(flags.models ?? []) });
-  let wf: Awaited<ReturnType<typeof readWorkflowFile>>["workflow"] | undefined;
-  let titles: Titles = { get: () => undefined };
-  const logger = pino({ level: process.env.T2V_LOG_LEVEL ?? "warn" }, readableLog((id) => nodeLabel(wf, titles, id)));
+  // The log names nodes once the registry and the workflow are read (the custom packs log before).
+  const named: { wf?: Workflow; registry?: Registry } = {};
+  const logger = pino({ level: process.env.T2V_LOG_LEVEL ?? "warn" }, readableLog((id) => nodeLabel(named.wf, named.registry, id)));
   const builtins = builtinNodes(services.modelRoots);
   const dirs = customNodeDirs(flags.customNodes ?? []);
   // With no folders this is just the built-ins' registry.
   const { registry } = await loadCustomNodes(dirs, builtins, logger);
-  titles = registry;
+  named.registry = registry;
 
+  let wf;
   try {
     const read = await readWorkflowFile(file, registry);
     wf = read.workflow;
@@ -78,6 +77,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const set = applySets(wf, flags.set);
   if (set.errors.length > 0) return invalid(set.errors);
   wf = set.workflow;
+  named.wf = wf;
   const errors = validate(wf, registry);
   // Missing types first, named all at once; then every other error.
   const missing = missingTypes(wf, registry);
