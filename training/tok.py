@@ -12,6 +12,11 @@ LENGTH = 24
 NORMALIZER = {"type": "Sequence", "normalizers": [{"type": "Lowercase"}, {"type": "Replace", "pattern": {"Regex": "[^\\w\\s]"}, "content": " "}]}
 
 
+def words(text):
+    """A prompt's words as the tokenizer reads them: NORMALIZER, then the Whitespace pre-tokenizer's split."""
+    return re.findall(r"\w+|[^\w\s]+", re.sub(r"[^\w\s]", " ", text.lower()))
+
+
 def build_tokenizer_json(words):
     vocab = {w: i for i, w in enumerate(SPECIALS + sorted(set(words)))}
     return {
@@ -32,8 +37,7 @@ class Tokenizer:
         self.vocab = tokenizer_json["model"]["vocab"]
 
     def encode(self, text):
-        # Same as NORMALIZER, then the Whitespace pre-tokenizer's split (runs of word characters).
-        ids = [self.vocab.get(w, UNK) for w in re.findall(r"\w+|[^\w\s]+", re.sub(r"[^\w\s]", " ", text.lower()))][:LENGTH]
+        ids = [self.vocab.get(w, UNK) for w in words(text)][:LENGTH]
         return ids + [PAD] * (LENGTH - len(ids))
 
     @staticmethod

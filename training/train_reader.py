@@ -1,7 +1,7 @@
 """The prompt reader: a small classifier that reads a prompt in people's words into the scene
 description the grammar phrases (shape, colour, size, material, count, motion, place, background,
 walls). Text Encode re-phrases a prompt the grammar does not cover from its reading, so the text
-encoder and the denoiser see the words they were trained on (nodes/model/reader.ts).
+encoder and the denoiser see the words they were trained on (nodes/generate/read-prompt.ts).
 
 Trained on augment.ts --describe (training scenes only, phrased by augment.ts and phrasings.ts);
 words it has never seen become [UNK], and training hides known words and inserts unknown ones so
@@ -17,11 +17,10 @@ by half: choose settings on the second half (301-600), report the whole split.
 """
 import argparse
 import collections
-import hashlib
 import json
 import os
 import random
-import re
+import sys
 import time
 
 import torch
@@ -29,7 +28,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from common import CACHE, SNAPSHOTS, setup_threads
-from tok import LENGTH, PAD, UNK, build_tokenizer_json
+from tok import LENGTH, PAD, UNK, build_tokenizer_json, words
 
 # The description's fields and their values, in the order the ONNX outputs them. "none" is a place the
 # prompt does not name; these lists are also written into the manifest, so the two cannot drift.
@@ -46,11 +45,6 @@ SLOTS = {
 }
 SNAPSHOT = os.path.join(SNAPSHOTS, "reader.fp16.pt")
 OPSET = 16
-
-
-def words_of(text):
-    """tok.py's normalisation: lower case, punctuation read as a space, runs of word characters."""
-    return re.findall(r"\w+", re.sub(r"[^\w\s]", " ", text.lower()))
 
 
 def labels_of(d):
@@ -82,15 +76,15 @@ class Reader(nn.Module):
         return [head(pooled[:, i]) for i, head in enumerate(self.heads)]
 
 
-def encode(words, vocab):
-    ids = [vocab.get(w, UNK) for w in words][:LENGTH]
+def encode(tokens, vocab):
+    ids = [vocab.get(w, UNK) for w in tokens][:LENGTH]
     return ids + [PAD] * (LENGTH - len(ids))
 
 
-def noisy(words, vocab, rng, hide, insert):
+def noisy(tokens, vocab, rng, hide, insert):
     """Known words hidden as [UNK] and [UNK]s inserted: what a prompt with words the reader never saw looks like."""
     out = []
-    for w in words:
+    for w in tokens:
         if rng.random() < insert:
             out.append("[UNK]")
         out.append("[UNK]" if rng.random() < hide else w)
@@ -106,7 +100,7 @@ def accuracy(model, vocab, rows):
     """Per-field accuracy, and the share of prompts read right in every field."""
     model.eval()
     with torch.no_grad():
-        ids = torch.tensor([encode(words_of(r["text"]), vocab) for r in rows])
+        ids = torch.tensor([encode(words(r["text"]), vocab) for r in rows])
         pred = torch.stack([o.argmax(-1) for o in model(ids)], 1)
     model.train()
     gold = torch.tensor([labels_of(r["description"]) for r in rows])
@@ -137,7 +131,7 @@ def swap_verbs(texts, share, rng):
 def train(a):
     rows = load_lines(a.data)
     rng = random.Random(a.seed)
-    texts = [words_of(r["text"]) for r in rows]
+    texts = [words(r["text"]) for r in rows]
     if a.wordnet > 0:
         texts = swap_verbs(texts, a.wordnet, rng)
     counts = collections.Counter(w for t in texts for w in t)
@@ -168,11 +162,11 @@ def train(a):
     print(f"→ {a.snapshot}")
 
 
-def sha256(path):
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
-
-
 def export(a):
+    """Writes the reader into a pack folder and its manifest, then checks it in onnxruntime-node
+    (check_export.ts, on the motion output); returns that check's exit status."""
+    from distill_text import write_and_check
+    from export import check_entry, sha256
     snap = torch.load(a.snapshot, map_location="cpu")
     vocab = snap["vocab"]
     model = Reader(len(vocab), d=snap["width"], depth=snap["depth"])
@@ -184,11 +178,12 @@ def export(a):
     names = list(SLOTS)
     onnx_path = os.path.join(a.export, "reader.onnx")
     tok_path = os.path.join(a.export, "reader_tokenizer.json")
-    ids = torch.tensor([encode(words_of("two red balls fall at night"), vocab)])
+    ids = torch.tensor([encode(words("two red balls fall at night"), vocab)])
     torch.onnx.export(model, (ids,), onnx_path, input_names=["input_ids"], output_names=names,
                       dynamic_axes={"input_ids": {0: "batch"}, **{n: {0: "batch"} for n in names}}, opset_version=OPSET)
-    words = [w for w in sorted(vocab, key=vocab.get) if w not in ("[PAD]", "[UNK]")]
-    tok = build_tokenizer_json(words)
+    with torch.no_grad():
+        against = {"reader": check_entry((ids,), ["input_ids"], "motion", model(ids)[names.index("motion")])}
+    tok = build_tokenizer_json([w for w in sorted(vocab, key=vocab.get) if w not in ("[PAD]", "[UNK]")])
     assert all(tok["model"]["vocab"][w] == i for w, i in vocab.items() if w not in ("[PAD]", "[UNK]")), "vocabulary order"
     with open(tok_path, "w") as f:
         json.dump(tok, f)
@@ -203,10 +198,8 @@ def export(a):
     manifest.setdefault("training", {})["reader"] = {
         "script": "training/train_reader.py", "data": "augment.ts --describe --count 200000 --rich 0.5 --identity 0.2",
         **{k: v for k, v in snap["settings"].items() if k in kept}, "words": len(vocab)}
-    with open(manifest_path, "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
     print(f"→ {onnx_path}, {tok_path}, manifest.json")
+    return write_and_check(a.export, manifest, against, "check-reader.json")
 
 
 def main():
@@ -229,7 +222,9 @@ def main():
     p.add_argument("--check-every", type=int, default=1000)
     a = p.parse_args()
     setup_threads()
-    export(a) if a.export else train(a)
+    if a.export:
+        sys.exit(export(a))
+    train(a)
 
 
 if __name__ == "__main__":
