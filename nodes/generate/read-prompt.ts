@@ -1,3 +1,4 @@
+import { substituteColors } from "../model/color-words.ts";
 import type { LoadedPack } from "../model/runtime.ts";
 import { sceneDescription, type SceneDescription } from "../physics/describe.ts";
 import { parsePrompt, sceneWords } from "../physics/parse.ts";
@@ -34,15 +35,16 @@ export interface Reading {
 }
 
 /**
- * The pack's reading of `text`, when the pack has a prompt reader and the prompt is not one of the
- * grammar's own phrasings; undefined when it is (encoded as typed), or when it names nothing of a
+ * The pack's reading of `text` (after a colour its palette lacks is mapped to the nearest it has),
+ * when the pack has a prompt reader and the prompt is not one of the grammar's own phrasings; undefined when it is (encoded as typed), or when it names nothing of a
  * scene the grammar knows (nothing to read: "blurry, low quality" as a negative prompt).
  */
 export async function readPrompt(pack: LoadedPack, text: string): Promise<Reading | undefined> {
   if (!pack.read) return undefined;
-  const words = wordsOf(text);
+  const drawn = substituteColors(text, pack.manifest.palette).text;
+  const words = wordsOf(drawn);
   if (sceneWords(words).length === 0 || isGrammar(words)) return undefined;
-  const { fields, unknown } = await pack.read(text);
+  const { fields, unknown } = await pack.read(drawn);
   const value = (field: string): string | undefined => fields[field]?.value;
   const parsed = sceneDescription.safeParse({
     shape: value("shape"), color: value("color"), size: value("size"), material: value("material"),

@@ -8,7 +8,7 @@ import "../model/values.ts";
 /** A prompt's text features with the pack's text encoder, after its colours and (with a prompt reader) its words are mapped; the notes say what was mapped. */
 export async function encodePrompt(pack: LoadedPack, text: string): Promise<{ features: Float32Array; unknown: string[]; notes: string[] }> {
   const drawn = substituteColors(text, pack.manifest.palette);
-  const reading = await readPrompt(pack, drawn.text);
+  const reading = await readPrompt(pack, text);
   const { ids, unknown: encoderUnknown } = pack.tokenize(reading?.text ?? drawn.text);
   const unknown = reading?.unknown ?? encoderUnknown;
   const features = await pack.encodeText(ids, 1);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { readPrompt } from "../generate/read-prompt.ts";
-import { substituteColors, substitutionNote } from "../model/color-words.ts";
+import { substitutionNote } from "../model/color-words.ts";
 import { resolveScene } from "../physics/describe.ts";
 import { parsePrompt } from "../physics/parse.ts";
 import { sceneSpec, type SceneSpec } from "../physics/scene.ts";
@@ -60,7 +60,7 @@ export default defineNode({
       scene = parsed.data;
     } else {
       const r = parsePrompt(i.prompt);
-      const reading = i.clip ? await readPrompt(i.clip.pack, substituteColors(i.prompt, i.clip.pack.manifest.palette).text) : undefined;
+      const reading = i.clip ? await readPrompt(i.clip.pack, i.prompt) : undefined;
       description = reading?.description ?? r.description;
       unmapped = reading?.unknown ?? r.unmapped;
       notes = r.substituted.map(substitutionNote);

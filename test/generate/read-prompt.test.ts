@@ -45,6 +45,12 @@ describe("the shipped pack's prompt reader", { timeout: 120_000 }, () => {
     expect(z?.description).toMatchObject({ color: "red", count: 1, motion: "falls" });
   });
 
+  it("reads a colour the palette lacks as the nearest it has, as the parser does", async () => {
+    const r = await readPrompt(pack, "At night, three huge pink cubes get hurled to the left!");
+    expect(r?.description).toMatchObject({ color: "red", shape: "box", count: 3, motion: "thrown_left" });
+    expect(r?.unknown).toEqual([]);
+  });
+
   // Held-out scenes the reader never trained on, in the eval's first paraphrase split: a reader
   // whose outputs are wired to the wrong fields, or read in the wrong order, fails this.
   it("reads held-out scenes in people's words field by field", async () => {
