@@ -146,7 +146,7 @@ def main(a):
     manifest = {
         "schema": 1,
         "name": a.name,
-        "version": "1.0.0",
+        "version": a.version,
         "title": "Physics Tiny",
         "description": "A small text-to-video model of a 2D physics world (balls, boxes and triangles falling, thrown, rolling and colliding over five backgrounds), trained from scratch on simulated clips.",
         "license": "Apache-2.0",
@@ -203,6 +203,7 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True)
     p.add_argument("--name", default="physics-tiny")
+    p.add_argument("--version", default="1.0.0", help="the pack's version in its manifest (reproduce.sh gives the version it rebuilds)")
     p.add_argument("--from-snapshots", action="store_true")
     p.add_argument("--run", default="dit", help="training run whose weights to export (runs/RUN.pt, or training/snapshots/RUN-ema.fp16.pt)")
     p.add_argument("--average-with", help="checkpoint or snapshot of the same run whose EMA weights are averaged in")
