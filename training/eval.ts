@@ -1,4 +1,4 @@
-// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate | --long | --sketch | --paraphrase [first|fresh]] [--pack NAME] [--out DIR]`: generates the held-out prompts
+// `npm run eval -- [--json FILE] [--limit N] [--physics | --autoencoder | --upscale | --i2v | --interpolate | --long | --sketch | --paraphrase [first|fresh|third]] [--pack NAME] [--out DIR]`: generates the held-out prompts
 // through the real node graph and measures the frames against the simulated ground truth.
 import { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
@@ -27,6 +27,7 @@ import { longVideoEval } from "./eval/long-video.ts";
 import { sketchEval } from "./eval/sketch.ts";
 import { paraphrase } from "./eval/paraphrase.ts";
 import { freshParaphrase } from "./eval/paraphrase-fresh.ts";
+import { thirdParaphrase } from "./eval/paraphrase-third.ts";
 
 const args = z.object({
   json: z.string().optional(),
@@ -41,8 +42,8 @@ const args = z.object({
   interpolate: z.boolean().default(false),
   long: z.boolean().default(false),
   sketch: z.boolean().default(false),
-  // `--paraphrase` alone is the first split; `--paraphrase fresh` the one written blind.
-  paraphrase: z.union([z.literal(true).transform(() => "first" as const), z.enum(["first", "fresh"])]).optional(),
+  // `--paraphrase` alone is the first split; `--paraphrase fresh` and `third` were written blind.
+  paraphrase: z.union([z.literal(true).transform(() => "first" as const), z.enum(["first", "fresh", "third"])]).optional(),
   upscaler: z.string().min(1).optional(),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
@@ -112,7 +113,7 @@ const program = new Command()
   .option("--i2v", "image-to-video: each scene's true first frame + its prompt; the clip against the simulation, its first frame against the truth")
   .option("--interpolate", "frame interpolation 8 → 16 and 24 fps: each method's in-betweens against true renders at those rates (no generation)")
   .option("--long", "the long-video template: 64-frame clips (5 windows) against a 64-frame simulation, and how visible the joins between windows are")
-  .option("--paraphrase [split]", "the text eval on a paraphrase split, the same held-out scenes in people's words: first (training/eval/paraphrase.ts, the default) or fresh (paraphrase-fresh.ts, written blind)")
+  .option("--paraphrase [split]", "the text eval on a paraphrase split, the same held-out scenes in people's words: first (training/eval/paraphrase.ts, the default), fresh or third (paraphrase-fresh.ts, paraphrase-third.ts, each written blind)")
   .option("--sketch", "sketch to video: programmatic sketches of held-out combinations through the sketch-to-video template, against the sketch and its simulation")
   .option("--upscaler <name|dir>", "with --upscale: upscaler pack, a folder under models/ or a path (default: physics-tiny-upscaler)")
   .option("--steps <n>", "sampler steps (default: the workflow's)")
@@ -133,7 +134,7 @@ const program = new Command()
     const limit = o.limit ?? (o.physics ? 300 : 100);
     const split = heldOutPrompts(limit, o.skip);
     // The paraphrase split: the same scenes and seeds, other words.
-    const phrasing = o.paraphrase === "fresh" ? freshParaphrase : o.paraphrase === "first" ? paraphrase : undefined;
+    const phrasing = o.paraphrase ? { first: paraphrase, fresh: freshParaphrase, third: thirdParaphrase }[o.paraphrase] : undefined;
     const items = phrasing ? split.map((it) => ({ ...it, prompt: phrasing(sampleDescription(it.seed, "heldout"), it.seed) })) : split;
     // Only the options given: the workflow keeps its own values for the rest.
     const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, sampler: o.sampler, pack: o.pack });

@@ -1,4 +1,4 @@
-// The held-out scenes' prompts in the three phrasings the eval scores (grammar, `first`, `fresh`),
+// The held-out scenes' prompts in the four phrasings the eval scores (grammar, `first`, `fresh`, `third`),
 // each with the scene description it was made from: what train_reader.py checks its readings against.
 // Only for checking; the reader never trains on them.
 //
@@ -11,13 +11,14 @@ import { sampleDescription } from "../nodes/physics/sample.ts";
 import { heldOutPrompts } from "./eval/held-out.ts";
 import { freshParaphrase } from "./eval/paraphrase-fresh.ts";
 import { paraphrase } from "./eval/paraphrase.ts";
+import { thirdParaphrase } from "./eval/paraphrase-third.ts";
 
 const program = new Command("reader_splits").requiredOption("--out <file>", "JSON lines of {split, i, text, description}").option("--count <n>", "held-out scenes", "600");
 const o = z.object({ out: z.string(), count: z.coerce.number().int().positive() }).parse(program.parse().opts());
 const lines: string[] = [];
 heldOutPrompts(o.count).forEach(({ prompt, seed }, i) => {
   const d = sampleDescription(seed, "heldout");
-  const texts = { grammar: prompt, first: paraphrase(d, seed), fresh: freshParaphrase(d, seed) };
+  const texts = { grammar: prompt, first: paraphrase(d, seed), fresh: freshParaphrase(d, seed), third: thirdParaphrase(d, seed) };
   for (const [split, text] of Object.entries(texts)) lines.push(JSON.stringify({ split, i, text, description: d }));
 });
 mkdirSync(dirname(o.out), { recursive: true });

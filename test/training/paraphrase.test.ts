@@ -4,6 +4,7 @@ import { createRng } from "../../nodes/physics/rng.ts";
 import { clipSeed, sampleDescription } from "../../nodes/physics/sample.ts";
 import { paraphrase } from "../../training/eval/paraphrase.ts";
 import { freshParaphrase } from "../../training/eval/paraphrase-fresh.ts";
+import { thirdParaphrase } from "../../training/eval/paraphrase-third.ts";
 
 describe("the paraphrase split", () => {
   it("names each held-out scene's colour and count in other words than the grammar's, the same way every time", () => {
@@ -30,6 +31,23 @@ describe("the paraphrase split", () => {
       expect(freshParaphrase(d, seed)).toBe(text);
       expect(text.toLowerCase()).toContain(d.color);
       if (text !== phrase(d, createRng(seed ^ 0xbeef)) && text !== paraphrase(d, seed)) differs++;
+    }
+    expect(differs).toBe(200);
+  });
+
+  it("the third split (written blind) names each scene's colour, its walls and its side, differs from the others, and repeats itself for a seed", () => {
+    let differs = 0;
+    for (let i = 0; i < 200; i++) {
+      const seed = clipSeed(1, i, "heldout");
+      const d = sampleDescription(seed, "heldout");
+      const text = thirdParaphrase(d, seed);
+      expect(thirdParaphrase(d, seed)).toBe(text);
+      const lower = text.toLowerCase();
+      expect(lower).toContain(d.color);
+      if (d.walls) expect(lower).toContain("wall");
+      if (d.motion.endsWith("_left")) expect(lower).toMatch(/left/);
+      if (d.motion.endsWith("_right")) expect(lower).toMatch(/right/);
+      if (text !== phrase(d, createRng(seed ^ 0xbeef)) && text !== paraphrase(d, seed) && text !== freshParaphrase(d, seed)) differs++;
     }
     expect(differs).toBe(200);
   });
