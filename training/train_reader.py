@@ -7,8 +7,9 @@ Trained on augment.ts --describe (training scenes only, phrased by augment.ts an
 words it has never seen become [UNK], and training hides known words and inserts unknown ones so
 that a reading survives them. Half the motion verbs are swapped for other verbs of the same motion
 from WordNet (lexicon.py; Debian's wordnet-base), so the reader knows more of them than the phrasings
-use. --check prints slot accuracy on the held-out splits (reader_splits.ts)
-by half: choose settings on the second half (301-600), report the whole split.
+use, and reader_wordings.py adds wordings augment.ts does not write (--rephrase: a setting's colours,
+"from X to Y", the parser's synonyms). Training prints slot accuracy on the held-out splits
+(reader_splits.ts) by half: choose settings on the second half (301-600), report the whole split.
 
   npx tsx training/augment.ts --describe --count 200000 --rich 0.5 --identity 0.2 --out $T2V_CACHE/reader/train.jsonl
   npx tsx training/reader_splits.ts --out $T2V_CACHE/reader/heldout.jsonl
@@ -109,7 +110,7 @@ def accuracy(model, vocab, rows):
 
 
 def check(model, vocab, heldout, halves=True):
-    for split in ("grammar", "first", "fresh"):
+    for split in ("grammar", "first", "fresh", "third"):
         rows = [r for r in heldout if r["split"] == split]
         parts = {"301-600": [r for r in rows if r["i"] >= 300], "1-300": [r for r in rows if r["i"] < 300]} if halves else {"all": rows}
         for name, part in parts.items():
@@ -134,6 +135,12 @@ def train(a):
     texts = [words(r["text"]) for r in rows]
     if a.wordnet > 0:
         texts = swap_verbs(texts, a.wordnet, rng)
+    if a.rephrase > 0:
+        from reader_wordings import rephrase
+        texts = [rephrase(t, r["description"], rng, a.rephrase) for t, r in zip(texts, rows)]
+    if a.requests > 0:
+        from reader_wordings import request
+        texts = [request(r["description"], rng) if rng.random() < a.requests else t for t, r in zip(texts, rows)]
     counts = collections.Counter(w for t in texts for w in t)
     vocab = {w: i for i, w in enumerate(["[PAD]", "[UNK]"] + sorted(w for w, c in counts.items() if c >= a.min_count))}
     data = [(t, labels_of(r["description"])) for t, r in zip(texts, rows)]
@@ -194,7 +201,7 @@ def export(a):
     manifest["reader"] = {"input": "input_ids", "max_length": LENGTH, "pad_id": PAD, "unk_id": UNK, "fields": SLOTS}
     manifest["tensors"]["reader"] = {"inputs": {"input_ids": {"dtype": "int64", "shape": ["batch", LENGTH]}},
                                      "outputs": {n: {"dtype": "float32", "shape": ["batch", len(v)]} for n, v in SLOTS.items()}}
-    kept = ("steps", "batch", "lr", "width", "depth", "min_count", "hide", "insert", "wordnet", "seed")
+    kept = ("steps", "batch", "lr", "width", "depth", "min_count", "hide", "insert", "wordnet", "rephrase", "requests", "seed")
     manifest.setdefault("training", {})["reader"] = {
         "script": "training/train_reader.py", "data": "augment.ts --describe --count 200000 --rich 0.5 --identity 0.2",
         **{k: v for k, v in snap["settings"].items() if k in kept}, "words": len(vocab)}
@@ -217,6 +224,8 @@ def main():
     p.add_argument("--hide", type=float, default=0.1, help="share of known words hidden as [UNK] in training")
     p.add_argument("--insert", type=float, default=0.05, help="chance of an [UNK] inserted before each word in training")
     p.add_argument("--wordnet", type=float, default=0.5, help="share of motion verbs swapped for WordNet's other verbs of the motion (lexicon.py)")
+    p.add_argument("--rephrase", type=float, default=0.25, help="chance of each of reader_wordings.py's wordings (a setting's colours, from X to Y, the parser's synonyms) in a prompt")
+    p.add_argument("--requests", type=float, default=0.15, help="share of prompts replaced by reader_wordings.py's request(): a whole prompt as a request or around an -ing form")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=250)
     p.add_argument("--check-every", type=int, default=1000)

@@ -1,0 +1,119 @@
+"""Wordings the prompt reader's data adds to augment.ts's phrasings (train_reader.py --rephrase and
+--requests): a setting told by its colours and light, a sideways motion told as "from X to Y", the
+rule-based parser's own synonyms that no phrasing uses, and whole prompts written as a request
+("toss two red balls from left to right") or with the motion as an -ing form. augment.ts is left as
+it is, so the pairs it draws for the text encoder stay reproducible.
+
+General English for these scenes, written from how people describe a sky, a beach or a direction,
+not taken from the eval splits. A setting's colour words (an orange sky, green grass) are not the
+object's colour: the reader learns to take the colour from the words around the object.
+"""
+from tok import words
+
+# Each background told by what it looks like, most of them with colour words of their own.
+SETTINGS = {
+    "sky": ["under a clear blue sky", "against a bright blue sky", "with white clouds overhead", "on a sunny day under a blue sky",
+            "beneath a pale blue sky with a few white clouds", "in bright daylight", "under a blue summer sky"],
+    "night": ["under a black sky", "against a dark blue night sky", "under a black sky full of white stars", "with white stars overhead",
+              "beneath a pale white moon", "in the deep blue dark of night", "under a starry purple night sky"],
+    "sunset": ["under an orange sky", "in the red glow of sunset", "beneath a pink and purple evening sky", "in golden evening light",
+               "as the sky turns red", "with a yellow sun low on the horizon", "in warm orange light", "under a purple dusk sky",
+               "against a red evening sky", "in the pink light of dusk"],
+    "beach": ["on yellow sand by the blue sea", "on a sandy beach with white waves", "by the blue ocean", "on golden sand",
+              "with the blue sea behind", "on a white sand beach"],
+    "grass": ["on green grass", "in a green meadow", "on a bright green lawn", "in a green field", "on lush green turf", "in a park on green grass"],
+}
+
+# A sideways motion told by where it starts and ends.
+FROM_TO = {
+    "left": ["from right to left", "across from right to left", "right to left", "from the right side to the left side"],
+    "right": ["from left to right", "across from left to right", "left to right", "from the left side to the right side"],
+}
+SIDE = {"thrown_left": "left", "rolls_left": "left", "thrown_right": "right", "rolls_right": "right"}
+
+# Words the rule-based parser knows (nodes/physics/parse.ts) that augment.ts never writes.
+SYNONYMS = {"ball": ["circle"], "balls": ["circles"], "sphere": ["circle"], "spheres": ["circles"], "upward": ["upwards"]}
+
+
+def rephrase(tokens, d, rng, share):
+    """One prompt's words with, each with probability `share`: a setting clause before or after it, a
+    "from X to Y" after a sideways motion that names no place, and the parser's synonyms swapped in."""
+    out = list(tokens)
+    if rng.random() < share:
+        out = [rng.choice(SYNONYMS[w]) if w in SYNONYMS else w for w in out]
+    side = SIDE.get(d["motion"])
+    if side and not d.get("place") and rng.random() < share:
+        out += words(rng.choice(FROM_TO[side]))
+    if rng.random() < share:
+        setting = words(rng.choice(SETTINGS[d["background"]]))
+        out = setting + out if rng.random() < 0.5 else out + setting
+    return out
+
+
+# A request's parts. Each motion's verbs as (base, -ing); "{o}" is where the objects go.
+NOUNS = {"ball": [("ball", "balls"), ("sphere", "spheres"), ("circle", "circles"), ("marble", "marbles")],
+         "box": [("box", "boxes"), ("cube", "cubes"), ("block", "blocks"), ("crate", "crates"), ("square", "squares")],
+         "triangle": [("triangle", "triangles"), ("wedge", "wedges"), ("pyramid", "pyramids"), ("triangular block", "triangular blocks")]}
+COUNTS = {1: ["a", "one", "a single", "1", "just one"], 2: ["two", "2", "a pair of", "a couple of"], 3: ["three", "3", "a group of three", "three"]}
+SIZES = {"small": ["small", "little", "tiny"], "medium": ["", "", "medium", "medium-sized", "normal-sized"], "large": ["large", "big", "huge"]}
+MATERIALS = {"normal": ["", "", "plain", "regular"], "bouncy": ["bouncy", "rubber", "springy"], "heavy": ["heavy", "dense", "weighty"],
+             "slippery": ["slippery", "icy", "slick"]}
+# ("over to the left side" is left out: "over on the left" is a place.)
+SIDEWAYS = {"left": ["to the left", "leftward", "towards the left", "from right to left", "off to the left"],
+            "right": ["to the right", "rightward", "towards the right", "from left to right", "off to the right"]}
+UP = ["straight up", "up into the air", "upward", "up high", "straight up and let {them} fall back down",
+      "up so that {they_come} back down", "straight up then {they_drop} back down"]
+VERBS = {
+    "falls": [("drop {o}", "dropping"), ("let {o} fall", "falling"), ("drop {o} from high up", "falling from high up"),
+              ("let {o} fall to the ground", "dropping to the ground"), ("release {o} from above", "plunging down")],
+    "thrown": [("throw {o}", "being thrown"), ("toss {o}", "getting tossed"), ("lob {o}", "being lobbed"), ("fling {o}", "flying"),
+               ("launch {o}", "being launched"), ("hurl {o}", "sailing"), ("chuck {o}", "shooting")],
+    "rolls": [("roll {o}", "rolling"), ("slide {o}", "sliding"), ("push {o}", "moving"), ("nudge {o}", "gliding"),
+              ("send {o} along the ground", "travelling along the ground"), ("roll {o} across the floor", "rolling across the ground")],
+}
+COLLIDE = {2: ["crash {o} into each other", "smash {o} together", "send {o} at each other from opposite sides so they collide",
+               "make {o} collide head-on"],
+           3: ["crash two of {o} into each other while the last one falls from above", "smash two of {o} together and drop the other one from above"]}
+COLLIDING = {2: ["colliding", "crashing into each other", "heading for each other and smashing together", "hitting each other head-on"],
+             3: ["where two crash into each other and one more drops from above", "where two collide head-on while another falls in from above"]}
+PLACES = {"left": ["on the left", "on the left side", "at the left of the frame"], "center": ["in the middle", "at the center", "in the centre of the screen"],
+          "right": ["on the right", "on the right side", "at the right of the frame"]}
+PLAIN_SETTINGS = {"sky": ["in the daytime", "on a sunny day", "under the sky", ""], "night": ["at night", "under the stars", "at nighttime"],
+                  "sunset": ["at sunset", "as the sun goes down", "at dusk"], "beach": ["at the beach", "on the sand by the sea", "at the seaside"],
+                  "grass": ["on the grass", "in a field", "on a lawn"]}
+WALLS = ["with walls on both sides", "between two walls", "with walls at the edges", "with a wall on each side", "inside walls left and right"]
+OPENERS = ["", "", "show", "make a video of", "animate", "can you make", "i want", "generate a clip of", "render"]
+
+
+def request(d, rng):
+    """A whole prompt for `d` written as a request or around an -ing form: its words."""
+    n = d["count"]
+    noun = rng.choice(NOUNS[d["shape"]])[0 if n == 1 else 1]
+    adjectives = [rng.choice(SIZES[d["size"]]), rng.choice(MATERIALS[d["material"]]), d["color"]]
+    objects = " ".join(w for w in [rng.choice(COUNTS[n]), *adjectives, noun] if w)
+    kind = d["motion"].split("_")[0]
+    imperative = rng.random() < 0.5
+    if kind == "collide":
+        k = 3 if n == 3 else 2
+        verb = rng.choice(COLLIDE[k]).format(o=objects) if imperative else f"{objects} {rng.choice(COLLIDING[k])}"
+    else:
+        base, ing = rng.choice(VERBS[kind])
+        verb = base.format(o=objects) if imperative else f"{objects} {ing}"
+        side = d["motion"].split("_")[-1]
+        if side in SIDEWAYS:
+            verb += " " + rng.choice(SIDEWAYS[side])
+        elif side == "up":
+            one = n == 1
+            verb += " " + rng.choice(UP).format(them="it" if one else "them", they_come="it comes" if one else "they come",
+                                                they_drop="it drops" if one else "they drop")
+    parts = [verb]
+    if d.get("place"):
+        parts.append(rng.choice(PLACES[d["place"]]))
+    parts.append(rng.choice(SETTINGS[d["background"]] if rng.random() < 0.4 else PLAIN_SETTINGS[d["background"]]))
+    if d["walls"]:
+        parts.append(rng.choice(WALLS))
+    body = [p for p in parts if p]
+    if rng.random() < 0.3 and len(body) > 1:
+        body = body[-1:] + body[:-1]
+    opener = "" if imperative else rng.choice(OPENERS)
+    return words(" ".join([opener, *body]))
