@@ -66,15 +66,30 @@ export function paletteColorFor(word: string, palette: Readonly<Record<string, R
   return rgb ? nearestColor(rgb, palette) : undefined;
 }
 
+/**
+ * Words for the setting: a colour word just before one ("over brown dirt", "under a grey sky")
+ * describes the ground, the sky or the light, not an object, so it is not drawn as an object's colour.
+ */
+const SETTING_NOUNS = new Set([
+  "sky", "skies", "cloud", "clouds", "star", "stars", "sun", "sunlight", "light", "glow", "horizon", "dusk", "evening", "night",
+  "ground", "dirt", "earth", "soil", "sand", "grass", "lawn", "field", "meadow", "sea", "ocean", "water", "waves", "background", "backdrop",
+]);
+
+/** Whether the word after a colour word makes it the setting's colour, not an object's. */
+export const colorsSetting = (next: string | undefined): boolean => next !== undefined && SETTING_NOUNS.has(next.toLowerCase());
+
 export interface ColorSubstitution { word: string; as: string }
 
-/** `text` with every colour word outside `palette` replaced by its palette colour, and the list of replacements. */
+/**
+ * `text` with every colour word outside `palette` replaced by its palette colour, and the list of
+ * replacements; a colour word that describes the setting (`colorsSetting`) is left as typed.
+ */
 export function substituteColors(text: string, palette: Readonly<Record<string, RGB>> | undefined): { text: string; substituted: ColorSubstitution[] } {
   const substituted: ColorSubstitution[] = [];
   if (!palette) return { text, substituted };
-  const out = text.replace(/[a-z]+/gi, (word) => {
+  const out = text.replace(/([a-z]+)(?=(?:\s+([a-z]+))?)/gi, (word: string, _w: string, next: string | undefined) => {
     const as = paletteColorFor(word, palette);
-    if (as === undefined) return word;
+    if (as === undefined || colorsSetting(next)) return word;
     if (!substituted.some((s) => s.word === word.toLowerCase())) substituted.push({ word: word.toLowerCase(), as });
     return as;
   });

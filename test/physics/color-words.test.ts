@@ -28,6 +28,15 @@ describe("colour words outside the palette", () => {
     expect(substituteColors("a pink ball", undefined)).toEqual({ text: "a pink ball", substituted: [] });
   });
 
+  it("are left as typed where they colour the setting, not an object, in the text and in the scene", () => {
+    const r = substituteColors("Over brown dirt, a pink ball; under a grey sky. A brown, dusty box.", COLORS);
+    expect(r.text).toBe("Over brown dirt, a red ball; under a grey sky. A orange, dusty box.");
+    expect(r.substituted).toEqual([{ word: "pink", as: "red" }, { word: "brown", as: "orange" }]);
+    const p = parsePrompt("over brown dirt, a white box falls");
+    expect(p.description.color).toBe("white");
+    expect(p.substituted).toEqual([]);
+  });
+
   it("reach the physics scene as the same colour the text side draws, with the substitution reported", () => {
     const r = parsePrompt("A gold ball falls.");
     expect(r.description.color).toBe("yellow");
