@@ -8,7 +8,7 @@ words it has never seen become [UNK], and training hides known words and inserts
 that a reading survives them. Half the motion verbs are swapped for other verbs of the same motion
 from WordNet (lexicon.py; Debian's wordnet-base), so the reader knows more of them than the phrasings
 use, and reader_wordings.py adds wordings augment.ts does not write (--rephrase: a setting's colours,
-"from X to Y", the parser's synonyms). Training prints slot accuracy on the held-out splits
+"from X to Y", the parser's synonyms; --requests: whole prompts as requests). Training prints slot accuracy on the held-out splits
 (reader_splits.ts) by half: choose settings on the second half (301-600), report the whole split.
 
   npx tsx training/augment.ts --describe --count 200000 --rich 0.5 --identity 0.2 --out $T2V_CACHE/reader/train.jsonl

@@ -36,8 +36,9 @@ export interface Reading {
 
 /**
  * The pack's reading of `text` (after a colour its palette lacks is mapped to the nearest it has),
- * when the pack has a prompt reader and the prompt is not one of the grammar's own phrasings; undefined when it is (encoded as typed), or when it names nothing of a
- * scene the grammar knows (nothing to read: "blurry, low quality" as a negative prompt).
+ * when the pack has a prompt reader and the prompt is not one of the grammar's own phrasings;
+ * undefined when it is (encoded as typed), or when it names nothing of a scene the grammar knows
+ * (nothing to read: "blurry, low quality" as a negative prompt).
  */
 export async function readPrompt(pack: LoadedPack, text: string): Promise<Reading | undefined> {
   if (!pack.read) return undefined;
