@@ -10,13 +10,12 @@ import { findPack, loadReaderTokenizer, loadTokenizer } from "../nodes/model/pac
 import { DEFAULT_PACK, SHIPPED_MODELS } from "../nodes/model/roots.ts";
 import { SAMPLER_NAMES } from "../nodes/sampling/index.ts";
 import { measureClip, type ClipMetrics } from "../nodes/physics/measure.ts";
-import { sampleDescription } from "../nodes/physics/sample.ts";
 import { renderScene } from "../nodes/physics/clip.ts";
 import { createEngine, type Engine } from "../core/engine/index.ts";
 import { compact } from "../core/node/catalogue.ts";
 import { createServices } from "../server/services.ts";
 import { generate, loadTemplate, type Sampling } from "./eval/graph.ts";
-import { heldOutPrompts, type HeldOut } from "./eval/held-out.ts";
+import { heldOutPrompts, PARAPHRASE_SPLITS, PARAPHRASES, type HeldOut } from "./eval/held-out.ts";
 import { contactSheet, countSplit, formatCountSplit, formatMedians, medians, misses, summarize, table, worst, worstTable, type SheetRow, type Summary } from "./eval/report.ts";
 import { autoencoderEval } from "./eval/autoencoder.ts";
 import { physicsEval } from "./eval/physics.ts";
@@ -25,9 +24,6 @@ import { imageToVideoEval } from "./eval/image-to-video.ts";
 import { interpolationEval } from "./eval/interpolate.ts";
 import { longVideoEval } from "./eval/long-video.ts";
 import { sketchEval } from "./eval/sketch.ts";
-import { paraphrase } from "./eval/paraphrase.ts";
-import { freshParaphrase } from "./eval/paraphrase-fresh.ts";
-import { thirdParaphrase } from "./eval/paraphrase-third.ts";
 
 const args = z.object({
   json: z.string().optional(),
@@ -43,7 +39,7 @@ const args = z.object({
   long: z.boolean().default(false),
   sketch: z.boolean().default(false),
   // `--paraphrase` alone is the first split; `--paraphrase fresh` and `third` were written blind.
-  paraphrase: z.union([z.literal(true).transform(() => "first" as const), z.enum(["first", "fresh", "third"])]).optional(),
+  paraphrase: z.union([z.literal(true).transform(() => "first" as const), z.enum(PARAPHRASE_SPLITS)]).optional(),
   upscaler: z.string().min(1).optional(),
   steps: z.coerce.number().int().positive().optional(),
   cfg: z.coerce.number().min(1).max(30).optional(),
@@ -134,8 +130,8 @@ const program = new Command()
     const limit = o.limit ?? (o.physics ? 300 : 100);
     const split = heldOutPrompts(limit, o.skip);
     // The paraphrase split: the same scenes and seeds, other words.
-    const phrasing = o.paraphrase ? { first: paraphrase, fresh: freshParaphrase, third: thirdParaphrase }[o.paraphrase] : undefined;
-    const items = phrasing ? split.map((it) => ({ ...it, prompt: phrasing(sampleDescription(it.seed, "heldout"), it.seed) })) : split;
+    const phrasing = o.paraphrase ? PARAPHRASES[o.paraphrase] : undefined;
+    const items = phrasing ? split.map((it) => ({ ...it, prompt: phrasing(it.description, it.seed) })) : split;
     // Only the options given: the workflow keeps its own values for the rest.
     const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, sampler: o.sampler, pack: o.pack });
     let result: Record<string, unknown>;

@@ -7,19 +7,14 @@ import { Command } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
-import { sampleDescription } from "../nodes/physics/sample.ts";
-import { heldOutPrompts } from "./eval/held-out.ts";
-import { freshParaphrase } from "./eval/paraphrase-fresh.ts";
-import { paraphrase } from "./eval/paraphrase.ts";
-import { thirdParaphrase } from "./eval/paraphrase-third.ts";
+import { heldOutPrompts, PARAPHRASES } from "./eval/held-out.ts";
 
 const program = new Command("reader_splits").requiredOption("--out <file>", "JSON lines of {split, i, text, description}").option("--count <n>", "held-out scenes", "600");
 const o = z.object({ out: z.string(), count: z.coerce.number().int().positive() }).parse(program.parse().opts());
 const lines: string[] = [];
-heldOutPrompts(o.count).forEach(({ prompt, seed }, i) => {
-  const d = sampleDescription(seed, "heldout");
-  const texts = { grammar: prompt, first: paraphrase(d, seed), fresh: freshParaphrase(d, seed), third: thirdParaphrase(d, seed) };
-  for (const [split, text] of Object.entries(texts)) lines.push(JSON.stringify({ split, i, text, description: d }));
+heldOutPrompts(o.count).forEach(({ prompt, seed, description }, i) => {
+  lines.push(JSON.stringify({ split: "grammar", i, text: prompt, description }));
+  for (const [split, phrasing] of Object.entries(PARAPHRASES)) lines.push(JSON.stringify({ split, i, text: phrasing(description, seed), description }));
 });
 mkdirSync(dirname(o.out), { recursive: true });
 writeFileSync(o.out, lines.join("\n") + "\n");
