@@ -4,9 +4,12 @@ rule-based parser's own synonyms that no phrasing uses, and whole prompts writte
 ("toss two red balls from left to right") or with the motion as an -ing form. augment.ts is left as
 it is, so the pairs it draws for the text encoder stay reproducible.
 
-General English for these scenes, written from how people describe a sky, a beach or a direction,
-not taken from the eval splits. A setting's colour words (an orange sky, green grass) are not the
-object's colour: the reader learns to take the colour from the words around the object.
+General English for these scenes, written from how people describe a sky, a beach or a direction.
+No list is copied from an eval split, but some entries were added after reading what an earlier
+reader got wrong on prompts 301–600 of the paraphrase splits (training/README.md says which), so
+only prompts 1–300 are reported as unseen. A setting's colour words (an orange sky, green grass, a
+red sky drawn from the palette) are not the object's colour: the reader learns to take the colour
+from the words around the object.
 """
 from tok import words
 
@@ -24,28 +27,68 @@ SETTINGS = {
     "grass": ["on green grass", "in a green meadow", "on a bright green lawn", "in a green field", "on lush green turf", "in a park on green grass"],
 }
 
+# A setting with a colour drawn from the whole palette, so that no colour word next to a sky, sand or grass
+# is learned as the object's.
+ANY_COLOUR_SETTINGS = {
+    "sky": ["under a {c} sky", "against a {c} sky", "with {c} clouds above"],
+    "night": ["under a {c} night sky", "against a {c} starry sky", "with {c} stars above"],
+    "sunset": ["under a {c} evening sky", "in {c} evening light", "with a {c} glow on the horizon"],
+    "beach": ["on {c} sand", "by a {c} sea", "on a beach of {c} sand"],
+    "grass": ["on {c} grass", "in a {c} field", "on a {c} lawn"],
+}
+COLOURS = ["red", "orange", "yellow", "green", "blue", "purple", "white", "black"]
+
 # A sideways motion told by where it starts and ends.
 FROM_TO = {
     "left": ["from right to left", "across from right to left", "right to left", "from the right side to the left side"],
     "right": ["from left to right", "across from left to right", "left to right", "from the left side to the right side"],
 }
 SIDE = {"thrown_left": "left", "rolls_left": "left", "thrown_right": "right", "rolls_right": "right"}
+# The words around a side that say where to ("over to the left-hand side", "towards the right edge").
+BEFORE_SIDE = {"to", "the", "over", "off", "towards", "toward", "away"}
+AFTER_SIDE = {"hand", "side", "edge"}
+
+
+def _side_span(tokens, side):
+    """Where the phrase naming the motion's side is in `tokens` (start, end), or None."""
+    hits = [i for i, w in enumerate(tokens) if w in (side, side + "ward", side + "wards")]
+    if not hits:
+        return None
+    start = end = hits[-1]
+    while start > 0 and tokens[start - 1] in BEFORE_SIDE:
+        start -= 1
+    end += 1
+    while end < len(tokens) and tokens[end] in AFTER_SIDE:
+        end += 1
+    return start, end
+
+
+def from_to(tokens, side, rng):
+    """A sideways motion's side told as "from X to Y": in place of the words that named it, so only the
+    order of the two sides says the direction, or after the prompt where no such words are found."""
+    phrase = words(rng.choice(FROM_TO[side]))
+    span = _side_span(tokens, side)
+    if span is None or rng.random() < 0.25:
+        return tokens + phrase
+    return tokens[:span[0]] + phrase + tokens[span[1]:]
 
 # Words the rule-based parser knows (nodes/physics/parse.ts) that augment.ts never writes.
 SYNONYMS = {"ball": ["circle"], "balls": ["circles"], "sphere": ["circle"], "spheres": ["circles"], "upward": ["upwards"]}
 
 
 def rephrase(tokens, d, rng, share):
-    """One prompt's words with, each with probability `share`: a setting clause before or after it, a
-    "from X to Y" after a sideways motion that names no place, and the parser's synonyms swapped in."""
+    """One prompt's words with, each with probability `share`: a setting clause before or after it (half
+    of them with a colour drawn from the palette), a sideways motion that names no place told "from X
+    to Y", and the parser's synonyms swapped in."""
     out = list(tokens)
     if rng.random() < share:
         out = [rng.choice(SYNONYMS[w]) if w in SYNONYMS else w for w in out]
     side = SIDE.get(d["motion"])
     if side and not d.get("place") and rng.random() < share:
-        out += words(rng.choice(FROM_TO[side]))
+        out = from_to(out, side, rng)
     if rng.random() < share:
-        setting = words(rng.choice(SETTINGS[d["background"]]))
+        setting = words(rng.choice(SETTINGS[d["background"]]) if rng.random() < 0.5 else
+                        rng.choice(ANY_COLOUR_SETTINGS[d["background"]]).format(c=rng.choice(COLOURS)))
         out = setting + out if rng.random() < 0.5 else out + setting
     return out
 
@@ -59,25 +102,43 @@ SIZES = {"small": ["small", "little", "tiny"], "medium": ["", "", "medium", "med
 MATERIALS = {"normal": ["", "", "plain", "regular"], "bouncy": ["bouncy", "rubber", "springy"], "heavy": ["heavy", "dense", "weighty"],
              "slippery": ["slippery", "icy", "slick"]}
 # ("over to the left side" is left out: "over on the left" is a place.)
-SIDEWAYS = {"left": ["to the left", "leftward", "towards the left", "from right to left", "off to the left"],
-            "right": ["to the right", "rightward", "towards the right", "from left to right", "off to the right"]}
+SIDEWAYS = {"left": ["to the left", "leftward", "towards the left", "from right to left", "off to the left", "right to left"],
+            "right": ["to the right", "rightward", "towards the right", "from left to right", "off to the right", "left to right"]}
 UP = ["straight up", "up into the air", "upward", "up high", "straight up and let {them} fall back down",
-      "up so that {they_come} back down", "straight up then {they_drop} back down"]
+      "up so that {they_come} back down", "straight up then {they_drop} back down", "skyward", "skywards", "way up high",
+      "high into the sky", "towards the sky"]
 VERBS = {
     "falls": [("drop {o}", "dropping"), ("let {o} fall", "falling"), ("drop {o} from high up", "falling from high up"),
-              ("let {o} fall to the ground", "dropping to the ground"), ("release {o} from above", "plunging down")],
+              ("let {o} fall to the ground", "dropping to the ground"), ("release {o} from above", "plunging down"),
+              ("let {o} tumble down", "tumbling down"), ("let {o} plummet", "plummeting"), ("let {o} sink to the ground", "sinking down"),
+              ("let {o} come down from the top", "coming down")],
     "thrown": [("throw {o}", "being thrown"), ("toss {o}", "getting tossed"), ("lob {o}", "being lobbed"), ("fling {o}", "flying"),
-               ("launch {o}", "being launched"), ("hurl {o}", "sailing"), ("chuck {o}", "shooting")],
+               ("launch {o}", "being launched"), ("hurl {o}", "sailing"), ("chuck {o}", "shooting"),
+               ("pitch {o}", "arcing through the air"), ("send {o} flying", "soaring"), ("kick {o} into the air", "sailing through the air")],
     "rolls": [("roll {o}", "rolling"), ("slide {o}", "sliding"), ("push {o}", "moving"), ("nudge {o}", "gliding"),
-              ("send {o} along the ground", "travelling along the ground"), ("roll {o} across the floor", "rolling across the ground")],
+              ("send {o} along the ground", "travelling along the ground"), ("roll {o} across the floor", "rolling across the ground"),
+              ("skid {o}", "skidding"), ("let {o} coast", "coasting"), ("let {o} trundle", "trundling"), ("scoot {o}", "scooting"),
+              ("shove {o}", "drifting along the ground"), ("let {o} glide", "gliding along the floor")],
 }
 COLLIDE = {2: ["crash {o} into each other", "smash {o} together", "send {o} at each other from opposite sides so they collide",
                "make {o} collide head-on"],
            3: ["crash two of {o} into each other while the last one falls from above", "smash two of {o} together and drop the other one from above"]}
 COLLIDING = {2: ["colliding", "crashing into each other", "heading for each other and smashing together", "hitting each other head-on"],
              3: ["where two crash into each other and one more drops from above", "where two collide head-on while another falls in from above"]}
-PLACES = {"left": ["on the left", "on the left side", "at the left of the frame"], "center": ["in the middle", "at the center", "in the centre of the screen"],
-          "right": ["on the right", "on the right side", "at the right of the frame"]}
+# The same motions told as what the objects do: (one object, more than one).
+STATES = {
+    "falls": [("falls", "fall"), ("drops", "drop"), ("tumbles down", "tumble down"), ("plummets", "plummet"), ("comes down", "come down"),
+              ("sinks to the ground", "sink to the ground")],
+    "thrown": [("is thrown", "are thrown"), ("is tossed", "are tossed"), ("flies", "fly"), ("sails", "sail"), ("is launched", "are launched"),
+               ("arcs through the air", "arc through the air"), ("shoots", "shoot")],
+    "rolls": [("rolls", "roll"), ("slides", "slide"), ("moves", "move"), ("glides", "glide"), ("skids", "skid"), ("trundles", "trundle"),
+              ("scoots", "scoot"), ("travels", "travel")],
+}
+COLLIDE_STATES = {2: ["collide", "crash into each other", "smash together", "bump into each other"],
+                  3: ["collide while one more falls from above", "crash as another drops from above"]}
+PLACES = {"left": ["on the left", "on the left side", "at the left of the frame", "over on the left"],
+          "center": ["in the middle", "at the center", "in the centre of the screen"],
+          "right": ["on the right", "on the right side", "at the right of the frame", "over on the right"]}
 PLAIN_SETTINGS = {"sky": ["in the daytime", "on a sunny day", "under the sky", ""], "night": ["at night", "under the stars", "at nighttime"],
                   "sunset": ["at sunset", "as the sun goes down", "at dusk"], "beach": ["at the beach", "on the sand by the sea", "at the seaside"],
                   "grass": ["on the grass", "in a field", "on a lawn"]}
@@ -86,19 +147,23 @@ OPENERS = ["", "", "show", "make a video of", "animate", "can you make", "i want
 
 
 def request(d, rng):
-    """A whole prompt for `d` written as a request or around an -ing form: its words."""
+    """A whole prompt for `d` written as a request, around an -ing form or as a plain statement ("a red
+    ball rolls from left to right", often with nothing after the motion): its words."""
     n = d["count"]
     noun = rng.choice(NOUNS[d["shape"]])[0 if n == 1 else 1]
     adjectives = [rng.choice(SIZES[d["size"]]), rng.choice(MATERIALS[d["material"]]), d["color"]]
     objects = " ".join(w for w in [rng.choice(COUNTS[n]), *adjectives, noun] if w)
     kind = d["motion"].split("_")[0]
-    imperative = rng.random() < 0.5
+    form = rng.choices(["imperative", "ing", "statement"], [0.4, 0.3, 0.3])[0]
+    imperative = form == "imperative"
     if kind == "collide":
         k = 3 if n == 3 else 2
-        verb = rng.choice(COLLIDE[k]).format(o=objects) if imperative else f"{objects} {rng.choice(COLLIDING[k])}"
+        said = COLLIDE_STATES if form == "statement" else COLLIDE if imperative else COLLIDING
+        verb = rng.choice(said[k]).format(o=objects) if imperative else f"{objects} {rng.choice(said[k])}"
     else:
         base, ing = rng.choice(VERBS[kind])
-        verb = base.format(o=objects) if imperative else f"{objects} {ing}"
+        state = rng.choice(STATES[kind])[0 if n == 1 else 1]
+        verb = base.format(o=objects) if imperative else f"{objects} {state if form == 'statement' else ing}"
         side = d["motion"].split("_")[-1]
         if side in SIDEWAYS:
             verb += " " + rng.choice(SIDEWAYS[side])
@@ -115,5 +180,5 @@ def request(d, rng):
     body = [p for p in parts if p]
     if rng.random() < 0.3 and len(body) > 1:
         body = body[-1:] + body[:-1]
-    opener = "" if imperative else rng.choice(OPENERS)
+    opener = rng.choice(OPENERS) if form == "ing" else ""
     return words(" ".join([opener, *body]))

@@ -77,6 +77,13 @@ class Reader(nn.Module):
         return [head(pooled[:, i]) for i, head in enumerate(self.heads)]
 
 
+def load_reader(snap):
+    """The Reader a snapshot holds, in eval mode."""
+    model = Reader(len(snap["vocab"]), d=snap["width"], depth=snap["depth"])
+    model.load_state_dict({k: v.float() for k, v in snap["model"].items()})
+    return model.eval()
+
+
 def encode(tokens, vocab):
     ids = [vocab.get(w, UNK) for w in tokens][:LENGTH]
     return ids + [PAD] * (LENGTH - len(ids))
@@ -176,9 +183,7 @@ def export(a):
     from export import check_entry, sha256
     snap = torch.load(a.snapshot, map_location="cpu")
     vocab = snap["vocab"]
-    model = Reader(len(vocab), d=snap["width"], depth=snap["depth"])
-    model.load_state_dict({k: v.float() for k, v in snap["model"].items()})
-    model.eval()
+    model = load_reader(snap)
     if os.path.exists(a.heldout):
         print("held-out splits, all 600:")
         check(model, vocab, load_lines(a.heldout), halves=False)
@@ -215,7 +220,7 @@ def main():
     p.add_argument("--heldout", default=os.path.join(CACHE, "reader", "heldout.jsonl"), help="reader_splits.ts output, only to print accuracy")
     p.add_argument("--snapshot", default=SNAPSHOT)
     p.add_argument("--export", default=None, help="write the snapshot's reader into this pack folder instead of training")
-    p.add_argument("--steps", type=int, default=1500)
+    p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--width", type=int, default=96)
@@ -225,7 +230,7 @@ def main():
     p.add_argument("--insert", type=float, default=0.05, help="chance of an [UNK] inserted before each word in training")
     p.add_argument("--wordnet", type=float, default=0.5, help="share of motion verbs swapped for WordNet's other verbs of the motion (lexicon.py)")
     p.add_argument("--rephrase", type=float, default=0.25, help="chance of each of reader_wordings.py's wordings (a setting's colours, from X to Y, the parser's synonyms) in a prompt")
-    p.add_argument("--requests", type=float, default=0.15, help="share of prompts replaced by reader_wordings.py's request(): a whole prompt as a request or around an -ing form")
+    p.add_argument("--requests", type=float, default=0.2, help="share of prompts replaced by reader_wordings.py's request(): a whole prompt as a request, around an -ing form or as a plain statement")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--log-every", type=int, default=250)
     p.add_argument("--check-every", type=int, default=1000)

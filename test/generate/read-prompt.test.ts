@@ -51,6 +51,16 @@ describe("the shipped pack's prompt reader", { timeout: 120_000 }, () => {
     expect(r?.unknown).toEqual([]);
   });
 
+  // Only the order of the two sides tells these apart; pack 1.4.0 read three of the six the wrong way.
+  it("reads a sideways motion told by where it starts and ends, in a short prompt", async () => {
+    const cases = [
+      ["a green ball rolls from left to right", "rolls_right"], ["a green ball rolls from right to left", "rolls_left"],
+      ["two blue boxes slide from left to right at night", "rolls_right"], ["two blue boxes slide from right to left at night", "rolls_left"],
+      ["a red triangle is thrown from left to right", "thrown_right"], ["a red triangle is thrown from right to left", "thrown_left"],
+    ] as const;
+    for (const [prompt, motion] of cases) expect((await readPrompt(pack, prompt))?.description.motion, prompt).toBe(motion);
+  });
+
   // Held-out scenes the reader never trained on, in the eval's first paraphrase split: a reader
   // whose outputs are wired to the wrong fields, or read in the wrong order, fails this.
   it("reads held-out scenes in people's words field by field", async () => {
