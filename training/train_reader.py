@@ -29,7 +29,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from common import CACHE, SNAPSHOTS, setup_threads
-from tok import LENGTH, PAD, UNK, build_tokenizer_json, words
+from tok import PAD, UNK, build_tokenizer_json, words
+
+# The reader's window in words: longer than the text encoder's (tok.LENGTH, 24), since a prompt in
+# people's words often runs past 24 and its setting and walls come last.
+LENGTH = 40
 
 # The description's fields and their values, in the order the ONNX outputs them. "none" is a place the
 # prompt does not name; these lists are also written into the manifest, so the two cannot drift.

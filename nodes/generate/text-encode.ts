@@ -12,7 +12,8 @@ export async function encodePrompt(pack: LoadedPack, text: string): Promise<{ fe
   const { ids, unknown: encoderUnknown } = pack.tokenize(reading?.text ?? drawn.text);
   const unknown = reading?.unknown ?? encoderUnknown;
   const features = await pack.encodeText(ids, 1);
-  const max = pack.manifest.tokenizer.max_length;
+  // A read prompt meets the reader's window; the text encoder then gets the (short) reading.
+  const max = reading && pack.manifest.reader ? pack.manifest.reader.max_length : pack.manifest.tokenizer.max_length;
   const words = text.trim().split(/\s+/).filter(Boolean).length;
   const notes = drawn.substituted.map(substitutionNote);
   if (reading) notes.push(`read as "${reading.text}"${reading.unsure.length > 0 ? ` (unsure of the ${reading.unsure.join(", ")})` : ""}`);

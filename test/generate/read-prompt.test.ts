@@ -61,6 +61,16 @@ describe("the shipped pack's prompt reader", { timeout: 120_000 }, () => {
     for (const [prompt, motion] of cases) expect((await readPrompt(pack, prompt))?.description.motion, prompt).toBe(motion);
   });
 
+  // Past the text encoder's 24 words: the setting and the walls come last. Pack 1.5.0 stopped at 24.
+  it("reads a long prompt to its end, and says where it stops", async () => {
+    const prompt = "Three huge purple triangles in a row: two of them come at each other from opposite sides and crash, while one more drops in from above, on the sand by the sea with walls at both edges";
+    const r = await readPrompt(pack, prompt);
+    expect(r?.description).toMatchObject({ count: 3, motion: "collide", background: "beach", walls: true });
+    expect((await encodePrompt(pack, prompt)).notes.some((n) => n.includes("reads the first"))).toBe(false);
+    const longer = `${prompt}, ${"and it is all very nice to look at ".repeat(2)}`;
+    expect((await encodePrompt(pack, longer)).notes).toContain(`prompt has 55 words; the model reads the first ${pack.manifest.reader!.max_length}`);
+  });
+
   // Held-out scenes the reader never trained on, in the eval's first paraphrase split: a reader
   // whose outputs are wired to the wrong fields, or read in the wrong order, fails this.
   it("reads held-out scenes in people's words field by field", async () => {
