@@ -1,8 +1,9 @@
 """Wordings the prompt reader's data adds to augment.ts's phrasings (train_reader.py --rephrase and
 --requests): a setting told by its colours and light, a sideways motion told as "from X to Y", the
 rule-based parser's own synonyms that no phrasing uses, and whole prompts written as a request
-("toss two red balls from left to right") or with the motion as an -ing form. augment.ts is left as
-it is, so the pairs it draws for the text encoder stay reproducible.
+("toss two red balls from left to right"), around an -ing form or as a plain statement ("a red ball
+rolls from left to right"). augment.ts is left as it is, so the pairs it draws for the text encoder
+stay reproducible.
 
 General English for these scenes, written from how people describe a sky, a beach or a direction.
 No list is copied from an eval split, but some entries were added after reading what an earlier
@@ -36,6 +37,7 @@ ANY_COLOUR_SETTINGS = {
     "beach": ["on {c} sand", "by a {c} sea", "on a beach of {c} sand"],
     "grass": ["on {c} grass", "in a {c} field", "on a {c} lawn"],
 }
+# The palette, in the order of the reader's colour output (train_reader.py's SLOTS).
 COLOURS = ["red", "orange", "yellow", "green", "blue", "purple", "white", "black"]
 
 # A sideways motion told by where it starts and ends.
@@ -71,6 +73,7 @@ def from_to(tokens, side, rng):
     if span is None or rng.random() < 0.25:
         return tokens + phrase
     return tokens[:span[0]] + phrase + tokens[span[1]:]
+
 
 # Words the rule-based parser knows (nodes/physics/parse.ts) that augment.ts never writes.
 SYNONYMS = {"ball": ["circle"], "balls": ["circles"], "sphere": ["circle"], "spheres": ["circles"], "upward": ["upwards"]}

@@ -8,8 +8,9 @@ words it has never seen become [UNK], and training hides known words and inserts
 that a reading survives them. Half the motion verbs are swapped for other verbs of the same motion
 from WordNet (lexicon.py; Debian's wordnet-base), so the reader knows more of them than the phrasings
 use, and reader_wordings.py adds wordings augment.ts does not write (--rephrase: a setting's colours,
-"from X to Y", the parser's synonyms; --requests: whole prompts as requests). Training prints slot accuracy on the held-out splits
-(reader_splits.ts) by half: choose settings on the second half (301-600), report the whole split.
+"from X to Y", the parser's synonyms; --requests: whole prompts as requests, -ing forms or plain
+statements). Training prints slot accuracy on the held-out splits (reader_splits.ts) by half: choose
+settings on the second half (301-600), report the whole split.
 
   npx tsx training/augment.ts --describe --count 200000 --rich 0.5 --identity 0.2 --out $T2V_CACHE/reader/train.jsonl
   npx tsx training/reader_splits.ts --out $T2V_CACHE/reader/heldout.jsonl
@@ -29,6 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from common import CACHE, SNAPSHOTS, setup_threads
+from reader_wordings import COLOURS
 from tok import PAD, UNK, build_tokenizer_json, words
 
 # The reader's window in words: longer than the text encoder's (tok.LENGTH, 24), since a prompt in
@@ -39,7 +41,7 @@ LENGTH = 40
 # prompt does not name; these lists are also written into the manifest, so the two cannot drift.
 SLOTS = {
     "shape": ["ball", "box", "triangle"],
-    "color": ["red", "orange", "yellow", "green", "blue", "purple", "white", "black"],
+    "color": COLOURS,
     "size": ["small", "medium", "large"],
     "material": ["normal", "bouncy", "heavy", "slippery"],
     "count": ["1", "2", "3"],
