@@ -2,8 +2,9 @@
 --requests): a setting told by its colours and light, a sideways motion told as "from X to Y", the
 rule-based parser's own synonyms that no phrasing uses, and whole prompts written as a request
 ("toss two red balls from left to right"), around an -ing form or as a plain statement ("a red ball
-rolls from left to right"). augment.ts is left as it is, so the pairs it draws for the text encoder
-stay reproducible.
+rolls from left to right"), a material told after the noun ("that weighs a ton"), and three objects in a
+collision told as two and a third. augment.ts is left as it is, so the pairs it draws for the text
+encoder stay reproducible.
 
 General English for these scenes, written from how people describe a sky, a beach or a direction.
 No list is copied from an eval split, but some entries were added after reading what an earlier
@@ -104,9 +105,16 @@ COUNTS = {1: ["a", "one", "a single", "1", "just one"], 2: ["two", "2", "a pair 
 SIZES = {"small": ["small", "little", "tiny"], "medium": ["", "", "medium", "medium-sized", "normal-sized"], "large": ["large", "big", "huge"]}
 MATERIALS = {"normal": ["", "", "plain", "regular"], "bouncy": ["bouncy", "rubber", "springy"], "heavy": ["heavy", "dense", "weighty"],
              "slippery": ["slippery", "icy", "slick"]}
+# A material told after the noun instead ("three cubes that weigh a ton"): (one object, more than one).
+MATERIAL_CLAUSES = {"bouncy": [("that bounces a lot", "that bounce a lot"), ("that is really bouncy", "that are really bouncy")],
+                    "heavy": [("that weighs a ton", "that weigh a ton"), ("that is really heavy", "that are really heavy"),
+                              ("made of lead", "made of lead")],
+                    "slippery": [("with almost no friction", "with almost no friction"), ("that is very slick", "that are very slick")]}
 # ("over to the left side" is left out: "over on the left" is a place.)
-SIDEWAYS = {"left": ["to the left", "leftward", "towards the left", "from right to left", "off to the left", "right to left"],
-            "right": ["to the right", "rightward", "towards the right", "from left to right", "off to the right", "left to right"]}
+SIDEWAYS = {"left": ["to the left", "leftward", "towards the left", "from right to left", "off to the left", "right to left",
+                     "towards the left of the screen", "to the left in an arc", "across to the left of the frame"],
+            "right": ["to the right", "rightward", "towards the right", "from left to right", "off to the right", "left to right",
+                      "towards the right of the screen", "to the right in an arc", "across to the right of the frame"]}
 UP = ["straight up", "up into the air", "upward", "up high", "straight up and let {them} fall back down",
       "up so that {they_come} back down", "straight up then {they_drop} back down", "skyward", "skywards", "way up high",
       "high into the sky", "towards the sky"]
@@ -114,7 +122,8 @@ VERBS = {
     "falls": [("drop {o}", "dropping"), ("let {o} fall", "falling"), ("drop {o} from high up", "falling from high up"),
               ("let {o} fall to the ground", "dropping to the ground"), ("release {o} from above", "plunging down"),
               ("let {o} tumble down", "tumbling down"), ("let {o} plummet", "plummeting"), ("let {o} sink to the ground", "sinking down"),
-              ("let {o} come down from the top", "coming down")],
+              ("let {o} come down from the top", "coming down"), ("drop {o} from the top of the screen", "dropping from the top of the frame"),
+              ("let {o} fall from way up", "falling from way up")],
     "thrown": [("throw {o}", "being thrown"), ("toss {o}", "getting tossed"), ("lob {o}", "being lobbed"), ("fling {o}", "flying"),
                ("launch {o}", "being launched"), ("hurl {o}", "sailing"), ("chuck {o}", "shooting"),
                ("pitch {o}", "arcing through the air"), ("send {o} flying", "soaring"), ("kick {o} into the air", "sailing through the air")],
@@ -124,28 +133,39 @@ VERBS = {
               ("shove {o}", "drifting along the ground"), ("let {o} glide", "gliding along the floor")],
 }
 COLLIDE = {2: ["crash {o} into each other", "smash {o} together", "send {o} at each other from opposite sides so they collide",
-               "make {o} collide head-on"],
-           3: ["crash two of {o} into each other while the last one falls from above", "smash two of {o} together and drop the other one from above"]}
-COLLIDING = {2: ["colliding", "crashing into each other", "heading for each other and smashing together", "hitting each other head-on"],
-             3: ["where two crash into each other and one more drops from above", "where two collide head-on while another falls in from above"]}
+               "make {o} collide head-on", "slide {o} in from both sides so they bump in the middle"],
+           3: ["crash two of {o} into each other while the last one falls from above", "smash two of {o} together and drop the other one from above",
+               "crash two of {o} together and then drop a third one in from above"]}
+COLLIDING = {2: ["colliding", "crashing into each other", "heading for each other and smashing together", "hitting each other head-on",
+                 "sliding in from both sides and bumping in the middle", "coming at each other from the left and right"],
+             3: ["where two crash into each other and one more drops from above", "where two collide head-on while another falls in from above",
+                 "where two collide and a third one falls in from above"]}
+# Three objects in a collision told as two and one more ("two red balls collide, and a third one drops in
+# from above"): the count word says two, the rest of the prompt says three.
+ONE_MORE = ["and a third one drops in from above", "while a third one falls from the top", "and then one more drops in from above",
+            "as a third falls in from above", "plus a third one dropping from above", "with a third one coming down from above"]
 # The same motions told as what the objects do: (one object, more than one).
 STATES = {
     "falls": [("falls", "fall"), ("drops", "drop"), ("tumbles down", "tumble down"), ("plummets", "plummet"), ("comes down", "come down"),
-              ("sinks to the ground", "sink to the ground")],
+              ("sinks to the ground", "sink to the ground"), ("falls from way up", "fall from way up"),
+              ("drops from the top of the screen", "drop from the top of the frame")],
     "thrown": [("is thrown", "are thrown"), ("is tossed", "are tossed"), ("flies", "fly"), ("sails", "sail"), ("is launched", "are launched"),
                ("arcs through the air", "arc through the air"), ("shoots", "shoot")],
     "rolls": [("rolls", "roll"), ("slides", "slide"), ("moves", "move"), ("glides", "glide"), ("skids", "skid"), ("trundles", "trundle"),
               ("scoots", "scoot"), ("travels", "travel")],
 }
-COLLIDE_STATES = {2: ["collide", "crash into each other", "smash together", "bump into each other"],
-                  3: ["collide while one more falls from above", "crash as another drops from above"]}
+COLLIDE_STATES = {2: ["collide", "crash into each other", "smash together", "bump into each other", "meet in the middle from both sides",
+                      "head for each other from the left and right and collide"],
+                  3: ["collide while one more falls from above", "crash as another drops from above", "collide, and a third one drops in from above",
+                      "smash together while the third falls from the top"]}
 PLACES = {"left": ["on the left", "on the left side", "at the left of the frame", "over on the left"],
           "center": ["in the middle", "at the center", "in the centre of the screen"],
           "right": ["on the right", "on the right side", "at the right of the frame", "over on the right"]}
 PLAIN_SETTINGS = {"sky": ["in the daytime", "on a sunny day", "under the sky", ""], "night": ["at night", "under the stars", "at nighttime"],
                   "sunset": ["at sunset", "as the sun goes down", "at dusk"], "beach": ["at the beach", "on the sand by the sea", "at the seaside"],
                   "grass": ["on the grass", "in a field", "on a lawn"]}
-WALLS = ["with walls on both sides", "between two walls", "with walls at the edges", "with a wall on each side", "inside walls left and right"]
+WALLS = ["with walls on both sides", "between two walls", "with walls at the edges", "with a wall on each side", "inside walls left and right",
+         "with walls at the left and right edges", "solid walls left and right", "with side walls to bounce off"]
 OPENERS = ["", "", "show", "make a video of", "animate", "can you make", "i want", "generate a clip of", "render"]
 
 
@@ -154,15 +174,21 @@ def request(d, rng):
     ball rolls from left to right", often with nothing after the motion): its words."""
     n = d["count"]
     noun = rng.choice(NOUNS[d["shape"]])[0 if n == 1 else 1]
-    adjectives = [rng.choice(SIZES[d["size"]]), rng.choice(MATERIALS[d["material"]]), d["color"]]
-    objects = " ".join(w for w in [rng.choice(COUNTS[n]), *adjectives, noun] if w)
     kind = d["motion"].split("_")[0]
+    one_more = kind == "collide" and n == 3 and rng.random() < 0.4
+    adjectives = [rng.choice(SIZES[d["size"]]), rng.choice(MATERIALS[d["material"]]), d["color"]]
+    clause = ""
+    if d["material"] in MATERIAL_CLAUSES and rng.random() < 0.3:
+        adjectives[1], clause = "", rng.choice(MATERIAL_CLAUSES[d["material"]])[0 if n == 1 else 1]
+    objects = " ".join(w for w in [rng.choice(COUNTS[2 if one_more else n]), *adjectives, noun, clause] if w)
     form = rng.choices(["imperative", "ing", "statement"], [0.4, 0.3, 0.3])[0]
     imperative = form == "imperative"
     if kind == "collide":
-        k = 3 if n == 3 else 2
+        k = 3 if n == 3 and not one_more else 2
         said = COLLIDE_STATES if form == "statement" else COLLIDE if imperative else COLLIDING
         verb = rng.choice(said[k]).format(o=objects) if imperative else f"{objects} {rng.choice(said[k])}"
+        if one_more:
+            verb += " " + rng.choice(ONE_MORE)
     else:
         base, ing = rng.choice(VERBS[kind])
         state = rng.choice(STATES[kind])[0 if n == 1 else 1]

@@ -99,7 +99,7 @@ stage dit-33500 dit 33500 33500 32000 --count-weights 1,2,2.5 --depth 12
 # fp16 snapshot, with a fresh optimizer; here the optimizer state carries on.)
 stage keep-33500 cp "$RUNS/dit.pt" "$RUNS/dit-33500.pt"
 stage dit-41000 dit 41000 41000 39000 --count-weights 1,2,2.5
-stage export "$PY" training/export.py --data "$DATA" --average-with "$RUNS/dit-33500.pt" --version 1.5.0
+stage export "$PY" training/export.py --data "$DATA" --average-with "$RUNS/dit-33500.pt" --version 1.6.0
 # export.py writes the manifest afresh: the last decoder fine-tune's note goes back in (the same decoder).
 stage decoder-note "$PY" training/train_ae.py --data "$DATA" --export-decoder models/physics-tiny \
   --note "the decoder alone from step 14,000: small or faint objects and the contact shadows on the ground line weighted (training/README.md, The decoder for faint objects and shadows)"

@@ -61,7 +61,17 @@ describe("the shipped pack's prompt reader", { timeout: 120_000 }, () => {
     for (const [prompt, motion] of cases) expect((await readPrompt(pack, prompt))?.description.motion, prompt).toBe(motion);
   });
 
-  // Past the text encoder's 24 words: the setting and the walls come last. Pack 1.5.0 stopped at 24.
+  // Pack 1.5.0 read the first as a throw, the second as a plain material, the third as two objects.
+  it("reads a fall from way up, a material told after the noun, and two objects and a third", async () => {
+    const cases = [
+      ["two green balls drop from way up", { motion: "falls", count: 2 }],
+      ["a huge blue cube that weighs a ton falls at night", { material: "heavy", motion: "falls", background: "night" }],
+      ["two blue boxes crash together and a third one falls in from above", { count: 3, motion: "collide" }],
+    ] as const;
+    for (const [prompt, d] of cases) expect((await readPrompt(pack, prompt))?.description, prompt).toMatchObject(d);
+  });
+
+  // Past the text encoder's 24 words: the setting and the walls come last. Pack 1.4.0 stopped at 24.
   it("reads a long prompt to its end, and says where it stops", async () => {
     const prompt = "Three huge purple triangles in a row: two of them come at each other from opposite sides and crash, while one more drops in from above, on the sand by the sea with walls at both edges";
     const r = await readPrompt(pack, prompt);
