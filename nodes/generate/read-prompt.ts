@@ -1,4 +1,4 @@
-import { substituteColors } from "../model/color-words.ts";
+import { colorsSettingAt, substituteColors } from "../model/color-words.ts";
 import type { LoadedPack } from "../model/runtime.ts";
 import { sceneDescription, type SceneDescription } from "../physics/describe.ts";
 import { parsePrompt, sceneWords } from "../physics/parse.ts";
@@ -20,6 +20,19 @@ function isGrammar(words: string[]): boolean {
 
 /** The words of a prompt as the tokenizers split them: lower case, punctuation read as a space. */
 const wordsOf = (text: string): string[] => text.toLowerCase().replace(/[^\w\s]/g, " ").split(/\s+/).filter(Boolean);
+
+/**
+ * The objects' colour when the reader took the setting's: a colour named only just before a setting
+ * word ("under a red sky", "against a black starry sky") is the sky's or the ground's, as the
+ * rule-based parser reads it, so where the prompt names one other colour of the palette, that one is
+ * the objects'. Otherwise the reader's colour stands.
+ */
+function objectColour(words: string[], read: string, palette: readonly string[]): string {
+  const named = words.flatMap((w, i) => (palette.includes(w) ? [{ w, setting: colorsSettingAt(words, i) }] : []));
+  if (!named.some((n) => n.w === read) || named.some((n) => n.w === read && !n.setting)) return read;
+  const others = new Set(named.filter((n) => !n.setting).map((n) => n.w));
+  return others.size === 1 ? [...others][0]! : read;
+}
 
 /** A field the reader chose with less than this probability is named as unsure. */
 const SURE = 0.5;
@@ -47,8 +60,9 @@ export async function readPrompt(pack: LoadedPack, text: string): Promise<Readin
   if (sceneWords(words).length === 0 || isGrammar(words)) return undefined;
   const { fields, unknown } = await pack.read(drawn);
   const value = (field: string): string | undefined => fields[field]?.value;
+  const colour = value("color");
   const parsed = sceneDescription.safeParse({
-    shape: value("shape"), color: value("color"), size: value("size"), material: value("material"),
+    shape: value("shape"), color: colour && objectColour(words, colour, Object.keys(pack.manifest.palette ?? {})), size: value("size"), material: value("material"),
     count: Number(value("count")), motion: value("motion"), place: value("place") === "none" ? undefined : value("place"),
     background: value("background"), walls: value("walls") === "true",
   });

@@ -78,6 +78,13 @@ const SETTING_NOUNS = new Set([
 /** Whether the word after a colour word makes it the setting's colour, not an object's. */
 export const colorsSetting = (next: string | undefined): boolean => next !== undefined && SETTING_NOUNS.has(next.toLowerCase());
 
+/** Words that may stand between a colour word and its setting word: "a black starry sky", "a blue summer sky". */
+const SETTING_ADJECTIVES = new Set(["starry", "clear", "cloudless", "cloudy", "summer", "morning", "dark", "pale", "bright", "sunny", "stormy", "sandy", "grassy"]);
+
+/** Whether the colour word at `i` of `words` (lower case) describes the setting: a setting word next, or one such adjective and then one. */
+export const colorsSettingAt = (words: readonly string[], i: number): boolean =>
+  colorsSetting(words[i + 1]) || (SETTING_ADJECTIVES.has(words[i + 1] ?? "") && colorsSetting(words[i + 2]));
+
 export interface ColorSubstitution { word: string; as: string }
 
 /**

@@ -71,6 +71,15 @@ describe("the shipped pack's prompt reader", { timeout: 120_000 }, () => {
     for (const [prompt, d] of cases) expect((await readPrompt(pack, prompt))?.description, prompt).toMatchObject(d);
   });
 
+  // The reader alone takes these for black and red objects (pack 1.6.0's reader; 1.5.0's too).
+  it("takes the objects' colour from the prompt where the reader took the setting's", async () => {
+    const cases = [
+      ["a white box falls against a black starry sky", "white"], ["a yellow ball rolls to the left under a red sky", "yellow"],
+      ["a red ball falls under a red sky", "red"], ["two green cubes slide to the left on green grass", "green"],
+    ] as const;
+    for (const [prompt, color] of cases) expect((await readPrompt(pack, prompt))?.description.color, prompt).toBe(color);
+  });
+
   // Past the text encoder's 24 words: the setting and the walls come last. Pack 1.4.0 stopped at 24.
   it("reads a long prompt to its end, and says where it stops", async () => {
     const prompt = "Three huge purple triangles in a row: two of them come at each other from opposite sides and crash, while one more drops in from above, on the sand by the sea with walls at both edges";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { COLOR_WORDS, nearestColor, paletteColorFor, substituteColors } from "../../nodes/model/color-words.ts";
+import { COLOR_WORDS, colorsSettingAt, nearestColor, paletteColorFor, substituteColors } from "../../nodes/model/color-words.ts";
 import { parsePrompt } from "../../nodes/physics/parse.ts";
 import { COLORS } from "../../nodes/physics/vocabulary.ts";
 
@@ -35,6 +35,12 @@ describe("colour words outside the palette", () => {
     const p = parsePrompt("over brown dirt, a white box falls");
     expect(p.description.color).toBe("white");
     expect(p.substituted).toEqual([]);
+  });
+
+  it("colour the setting just before a setting word, or one word before it", () => {
+    const words = "a white box under a black starry sky on green grass by a blue ocean of red".split(" ");
+    expect(words.flatMap((w, i) => (w in COLORS && colorsSettingAt(words, i) ? [w] : []))).toEqual(["black", "green", "blue"]);
+    expect(colorsSettingAt(["a", "red", "starry", "ball"], 1)).toBe(false);
   });
 
   it("reach the physics scene as the same colour the text side draws, with the substitution reported", () => {
