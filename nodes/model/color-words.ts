@@ -75,28 +75,30 @@ const SETTING_NOUNS = new Set([
   "ground", "dirt", "earth", "soil", "sand", "grass", "lawn", "field", "meadow", "sea", "ocean", "water", "waves", "background", "backdrop",
 ]);
 
-/** Whether the word after a colour word makes it the setting's colour, not an object's. */
-export const colorsSetting = (next: string | undefined): boolean => next !== undefined && SETTING_NOUNS.has(next.toLowerCase());
+const isSettingNoun = (word: string | undefined): boolean => word !== undefined && SETTING_NOUNS.has(word);
 
 /** Words that may stand between a colour word and its setting word: "a black starry sky", "a blue summer sky". */
 const SETTING_ADJECTIVES = new Set(["starry", "clear", "cloudless", "cloudy", "summer", "morning", "dark", "pale", "bright", "sunny", "stormy", "sandy", "grassy"]);
 
-/** Whether the colour word at `i` of `words` (lower case) describes the setting: a setting word next, or one such adjective and then one. */
+/**
+ * Whether the colour word at `i` of `words` (lower case) describes the setting, not an object: a
+ * setting word next, or one such adjective and then one.
+ */
 export const colorsSettingAt = (words: readonly string[], i: number): boolean =>
-  colorsSetting(words[i + 1]) || (SETTING_ADJECTIVES.has(words[i + 1] ?? "") && colorsSetting(words[i + 2]));
+  isSettingNoun(words[i + 1]) || (SETTING_ADJECTIVES.has(words[i + 1] ?? "") && isSettingNoun(words[i + 2]));
 
 export interface ColorSubstitution { word: string; as: string }
 
 /**
  * `text` with every colour word outside `palette` replaced by its palette colour, and the list of
- * replacements; a colour word that describes the setting (`colorsSetting`) is left as typed.
+ * replacements; a colour word that describes the setting (`colorsSettingAt`) is left as typed.
  */
 export function substituteColors(text: string, palette: Readonly<Record<string, RGB>> | undefined): { text: string; substituted: ColorSubstitution[] } {
   const substituted: ColorSubstitution[] = [];
   if (!palette) return { text, substituted };
-  const out = text.replace(/([a-z]+)(?=(?:\s+([a-z]+))?)/gi, (word: string, _w: string, next: string | undefined) => {
+  const out = text.replace(/([a-z]+)(?=(?:\s+([a-z]+))?(?:\s+([a-z]+))?)/gi, (word: string, _w: string, next?: string, after?: string) => {
     const as = paletteColorFor(word, palette);
-    if (as === undefined || colorsSetting(next)) return word;
+    if (as === undefined || colorsSettingAt([word, next, after].map((w) => w?.toLowerCase() ?? ""), 0)) return word;
     if (!substituted.some((s) => s.word === word.toLowerCase())) substituted.push({ word: word.toLowerCase(), as });
     return as;
   });

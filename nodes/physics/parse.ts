@@ -1,5 +1,5 @@
 import { sceneDescription, type SceneDescription } from "./describe.ts";
-import { colorsSetting, paletteColorFor, type ColorSubstitution } from "../model/color-words.ts";
+import { colorsSettingAt, paletteColorFor, type ColorSubstitution } from "../model/color-words.ts";
 import { COLOR_NAMES, COLORS, type MotionName } from "./vocabulary.ts";
 
 // Prompt → scene description, reporting what it could not map. Rule-based on purpose: the world is
@@ -53,7 +53,7 @@ export function parsePrompt(prompt: string): ParseResult {
       for (const [k, v] of Object.entries(syn)) out[k] ??= v;
       continue;
     }
-    const as = colorsSetting(words[i + 1]) ? undefined : paletteColorFor(w, COLORS);
+    const as = colorsSettingAt(words, i) ? undefined : paletteColorFor(w, COLORS);
     if (as !== undefined) {
       out.color ??= as;
       if (!substituted.some((x) => x.word === w)) substituted.push({ word: w, as });

@@ -41,6 +41,8 @@ describe("colour words outside the palette", () => {
     const words = "a white box under a black starry sky on green grass by a blue ocean of red".split(" ");
     expect(words.flatMap((w, i) => (w in COLORS && colorsSettingAt(words, i) ? [w] : []))).toEqual(["black", "green", "blue"]);
     expect(colorsSettingAt(["a", "red", "starry", "ball"], 1)).toBe(false);
+    expect(substituteColors("A pink ball under a grey starry sky", COLORS).text).toBe("A red ball under a grey starry sky");
+    expect(parsePrompt("under a crimson starry sky a white box falls").description.color).toBe("white");
   });
 
   it("reach the physics scene as the same colour the text side draws, with the substitution reported", () => {
