@@ -14,7 +14,7 @@ settings on the second half (301-600), report the whole split.
 
   npx tsx training/augment.ts --describe --count 200000 --rich 0.5 --identity 0.2 --out $T2V_CACHE/reader/train.jsonl
   npx tsx training/reader_splits.ts --out $T2V_CACHE/reader/heldout.jsonl
-  /usr/bin/python3 training/train_reader.py                        # 1,500 steps, about 6 minutes
+  /usr/bin/python3 training/train_reader.py                        # 2,000 steps, about 12 minutes
   /usr/bin/python3 training/train_reader.py --export models/physics-tiny
 """
 import argparse
