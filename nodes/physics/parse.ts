@@ -44,13 +44,18 @@ export function parsePrompt(prompt: string): ParseResult {
   let motionKind: "fall" | "throw" | "roll" | "collide" | undefined;
   let direction: "left" | "right" | "up" | undefined;
   let place: "left" | "center" | "right" | undefined;
+  // A palette colour of the setting ("under a red sky a white box"): the objects' only if no other colour is named.
+  let settingColor: string | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const prev = words[i - 1];
     const syn = SYNONYMS[w];
     if (syn && Object.keys(syn).length > 0) {
       // The first word for a field wins: "a red ball on a green lawn" keeps its red ball.
-      for (const [k, v] of Object.entries(syn)) out[k] ??= v;
+      for (const [k, v] of Object.entries(syn)) {
+        if (k === "color" && colorsSettingAt(words, i)) settingColor ??= v;
+        else out[k] ??= v;
+      }
       continue;
     }
     const as = colorsSettingAt(words, i) ? undefined : paletteColorFor(w, COLORS);
@@ -76,6 +81,7 @@ export function parsePrompt(prompt: string): ParseResult {
     if (FILLER.has(w) || w === "an") continue;
     unmapped.push(w);
   }
+  if (settingColor) out.color ??= settingColor;
   const motion = resolveMotion(motionKind, direction);
   if (motion) out.motion = motion;
   if (place) out.place = place;

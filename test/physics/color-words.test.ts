@@ -45,6 +45,16 @@ describe("colour words outside the palette", () => {
     expect(parsePrompt("under a crimson starry sky a white box falls").description.color).toBe("white");
   });
 
+  it("of the palette, colour the scene's objects only when the prompt names no other colour", () => {
+    const colour = (p: string) => parsePrompt(p).description.color;
+    expect(colour("under a red sky a white box falls")).toBe("white");
+    expect(colour("On green grass, two yellow balls collide.")).toBe("yellow");
+    expect(colour("Against a black starry sky, a blue box is thrown to the left")).toBe("blue");
+    // The scene needs a colour: with no other, the setting's is drawn, as the text side does.
+    expect(colour("a ball falls under a red sky")).toBe("red");
+    expect(colour("a red ball on a green lawn")).toBe("red");
+  });
+
   it("reach the physics scene as the same colour the text side draws, with the substitution reported", () => {
     const r = parsePrompt("A gold ball falls.");
     expect(r.description.color).toBe("yellow");
