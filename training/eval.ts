@@ -52,6 +52,7 @@ const args = z.object({
   end: z.coerce.number().min(0).max(1).optional(),
   background: z.coerce.number().min(0).max(1).optional(),
   hold: z.coerce.number().min(0).max(1).optional(),
+  emphasis: z.coerce.number().min(0).max(3).optional(),
 });
 
 /**
@@ -123,6 +124,7 @@ const program = new Command()
   .option("--end <x>", "with --physics: guidance end, a fraction of the schedule")
   .option("--background <x>", "with --physics: blend weight outside the objects, 0–1")
   .option("--hold <x>", "with --physics: share of the blend's pull kept at the end of the schedule, 0–1")
+  .option("--emphasis <x>", "with --physics or --autoencoder: times what the autoencoder loses of the rendered scene is added back before encoding it, 0–3 (the blend's target; --autoencoder: 0 unless given)")
   .action(async (raw: Record<string, unknown>) => {
     const o = args.parse(raw);
     mkdirSync(o.out, { recursive: true });
@@ -136,7 +138,7 @@ const program = new Command()
     const sampling: Sampling = compact({ steps: o.steps, cfg: o.cfg, shift: o.shift, sampler: o.sampler, pack: o.pack });
     let result: Record<string, unknown>;
     if (o.autoencoder) {
-      result = await autoencoderEval(items, o.out, o.pack);
+      result = await autoencoderEval(items, o.out, o.pack, o.emphasis);
     } else if (o.long) {
       result = await longVideoEval(engine, items, sampling, o.out);
     } else if (o.sketch) {
@@ -148,8 +150,8 @@ const program = new Command()
     } else if (o.upscale) {
       result = await upscaleEval(engine, items, sampling, o.out, { upscaler: o.upscaler });
     } else if (o.physics) {
-      const { method, strength, start, end, background, hold } = o;
-      const overrides = compact({ method, strength, start, end, background, hold });
+      const { method, strength, start, end, background, hold, emphasis } = o;
+      const overrides = compact({ method, strength, start, end, background, hold, emphasis });
       result = await physicsEval(engine, items, sampling, o.out, overrides);
     } else {
       const { summary, metrics, truth } = await textEval(engine, items, sampling, o.out);

@@ -5,6 +5,7 @@ import { defineNode, p, showNotes } from "../../core/node/definition.ts";
 import { blendGuidance } from "../guidance/blend.ts";
 import { GUIDANCE_STRENGTH, type GuidanceMethod } from "../guidance/method.ts";
 import { simulationGuidance } from "../guidance/simulation.ts";
+import { encodeTarget } from "../guidance/target.ts";
 import type { PhysicsTraceValue } from "./values.ts";
 import { faintObjects } from "./visibility.ts";
 import "../model/values.ts";
@@ -40,7 +41,7 @@ export default defineNode({
   version: 1,
   title: "Physics Guidance",
   category: "physics",
-  description: "Steers the sampler with a simulation: `simulation` feeds the object masks to a pack trained with a simulation input; `blend` pulls the early estimates toward the encoded rendering of the simulation inside the masks; `both` does both. Active from start to end (fractions of the schedule). With the encoder wired, it warns about any object the pack's autoencoder cannot show (a tiny dark object on a dark sky): such an object comes out faint or is lost, guided or not.",
+  description: "Steers the sampler with a simulation: `simulation` feeds the object masks to a pack trained with a simulation input; `blend` pulls the early estimates toward the encoded rendering of the simulation inside the masks; `both` does both. Active from start to end (fractions of the schedule). The blend's target brings out what the pack's autoencoder alone would lose (`emphasis`), and the node warns about any object it still cannot show (a tiny dark object on a dark sky): such an object comes out faint or is lost.",
   inputs: {
     trace: { type: PHYSICS_TRACE },
     vae: { type: ENCODER, optional: true, description: "Needed by the blend method" },
@@ -64,9 +65,16 @@ export default defineNode({
       step: 0.05,
       description: "Blend methods: the share of the pull still applied at the end (0 releases it completely). Keeps objects the model would let fade, such as a throw high in the frame under low gravity",
     }),
+    emphasis: p.slider({
+      default: 1,
+      min: 0,
+      max: 3,
+      step: 0.25,
+      description: "Blend methods: how many times what the pack's autoencoder loses of the rendered scene is added back before encoding it (0: the plain encoding). Brings out small objects of low contrast, such as a tiny dark triangle on the night sky",
+    }),
   },
   outputs: { GUIDANCE },
-  run: async (ctx, { trace, vae, method, strength, start, end, background, hold }) => {
+  run: async (ctx, { trace, vae, method, strength, start, end, background, hold, emphasis }) => {
     if (end <= start) throw new Error(`end: must be after start (${start})`);
     const cover = simulationInput(trace);
     const methods: GuidanceMethod[] = [];
@@ -75,8 +83,8 @@ export default defineNode({
       if (!vae) throw new Error("vae: the blend method needs the pack's encoder (wire Load Model's ENCODER)");
       const m = vae.pack.manifest;
       const { width: W, height: H, frames } = trace.render;
-      const z = await vae.pack.encode(rgb8ToPlanar(trace.render.rgb, frames, H, W, m.rgb_range), frames);
-      notes.push(...faintObjects(trace, planarToRgb8(await vae.pack.decode(z, frames), frames, H, W, m.rgb_range)));
+      const { latents: z, decoded } = await encodeTarget(vae.pack, rgb8ToPlanar(trace.render.rgb, frames, H, W, m.rgb_range), frames, emphasis);
+      notes.push(...faintObjects(trace, planarToRgb8(decoded, frames, H, W, m.rgb_range)));
       const f = m.latent.spatial_factor;
       const mask = latentMask(cover, frames, H, W, f).map((v) => v + background * (1 - v));
       methods.push(blendGuidance(fromEncoderOutput(z, 1, frames, m, H / f, W / f), mask, start, end, frames, hold));

@@ -37,11 +37,14 @@ export function contrastKept(render: RenderedClip, reconstructed: Uint8Array, sc
   });
 }
 
-/** One notice per object the pack's autoencoder shows at under FAINT_BELOW of its contrast. */
+/**
+ * One notice per object that `reconstructed` (the blend's target as the pack's decoder draws it) shows
+ * at under FAINT_BELOW of its contrast.
+ */
 export function faintObjects(t: PhysicsTraceValue, reconstructed: Uint8Array): string[] {
   return contrastKept(t.render, reconstructed, t.scene).flatMap((kept, k) => {
     if (kept >= FAINT_BELOW) return [];
     const o = t.scene.objects[k]!;
-    return [`object ${k + 1} (${o.size} ${o.color} ${o.shape} on the ${t.scene.background} background) keeps ${Math.round(kept * 100)}% of its contrast through this pack's autoencoder: it will likely come out faint or be lost, guided or not`];
+    return [`object ${k + 1} (${o.size} ${o.color} ${o.shape} on the ${t.scene.background} background) keeps ${Math.round(kept * 100)}% of its contrast in the guidance target (the simulation through this pack's autoencoder): it will likely come out faint or be lost; a higher emphasis may bring it out`];
   });
 }

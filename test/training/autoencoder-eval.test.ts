@@ -27,3 +27,14 @@ it("writes per-prompt rows, true render beside reconstruction, that the summary 
   // The true renders are the simulation itself: their track is within a couple of pixels of it.
   expect(out.truth.trajectory_err_px).toBeLessThan(2);
 });
+
+it("with --emphasis, encodes the scenes as Physics Guidance's blend target does: held-out prompt 124's tiny black wedges come back", () => {
+  const plain = runEval<AutoencoderResult>(["--autoencoder", "--skip", "123", "--limit", "1"], mkdtempSync(join(tmp, "plain-")), 120_000).json;
+  const emphasised = runEval<AutoencoderResult>(["--autoencoder", "--skip", "123", "--limit", "1", "--emphasis", "1"], mkdtempSync(join(tmp, "emphasis-")), 120_000).json;
+  expect([plain.emphasis, emphasised.emphasis]).toEqual([0, 1]);
+  // The same true render; through the plain encoding neither wedge is found, emphasised both are.
+  expect(emphasised.truth).toEqual(plain.truth);
+  expect(plain.per_prompt[0]!.reconstructed.predicted.count).toBe(0);
+  expect(emphasised.per_prompt[0]!.reconstructed.predicted.count).toBe(2);
+  expect(emphasised.reconstructed.trajectory_err_px).toBeLessThan(plain.reconstructed.trajectory_err_px / 4);
+});

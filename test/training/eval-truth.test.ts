@@ -55,4 +55,15 @@ describe("the evals' true-render ceiling", () => {
     expect(r.json.per_prompt[0]!.truth_wrong).toEqual(misses(earth!));
     expect(r.json.per_prompt[0]!.moon?.truth_wrong).toEqual(misses(moon!));
   });
+
+  it("physics eval: a prompt with no single free flight (nothing to plot), and guidance settings from the command line", () => {
+    const dir = mkdtempSync(join(tmp, "physics-collide-"));
+    // Held-out prompt 124: two objects falling, so no trajectory panel and no Moon run.
+    const r = runEval<{ guidance: Record<string, unknown>; per_prompt: { moon?: unknown }[]; gravity_override: { prompts: number } }>(["--physics", "--skip", "123", "--limit", "1", "--emphasis", "0"], dir, 180_000);
+    expect(r.stdout).toContain("no single free flight to plot");
+    expect(r.json.guidance).toMatchObject({ method: "both", hold: 0.3, emphasis: 0 });
+    expect(r.json.per_prompt).toHaveLength(1);
+    expect(r.json.per_prompt[0]!.moon).toBeUndefined();
+    expect(r.json.gravity_override.prompts).toBe(0);
+  });
 });

@@ -1,8 +1,10 @@
 // `npm run eval -- --autoencoder`: the held-out scenes rendered by the simulator, passed through the
 // pack's own encoder and decoder, and measured like generated clips. What a perfect denoiser could
-// score with this autoencoder: the floor under every generated number.
+// score with this autoencoder: the floor under every generated number. With `emphasis`, the scenes are
+// encoded as Physics Guidance encodes its blend's target (nodes/guidance/target.ts).
 import { Presets, SingleBar } from "cli-progress";
 import { join } from "node:path";
+import { encodeTarget } from "../../nodes/guidance/target.ts";
 import { planarToRgb8, rgb8ToPlanar } from "../../nodes/model/convert.ts";
 import { SHIPPED_MODELS } from "../../nodes/model/roots.ts";
 import { openPack } from "../../nodes/model/runtime.ts";
@@ -12,6 +14,8 @@ import type { HeldOut } from "./held-out.ts";
 import { contactSheet, formatMedians, medians, summarize, table, worstTable, type Medians, type SheetRow, type Summary } from "./report.ts";
 
 export type AutoencoderResult = {
+  /** What Physics Guidance's `emphasis` the scenes were encoded with (0: the plain encoding). */
+  emphasis: number;
   truth: Summary;
   reconstructed: Summary;
   median: { truth: Medians; reconstructed: Medians };
@@ -19,7 +23,7 @@ export type AutoencoderResult = {
   per_prompt: { prompt: string; seed: number; truth: Row; reconstructed: Row }[];
 };
 
-export async function autoencoderEval(items: HeldOut[], out: string, pack = "physics-tiny"): Promise<AutoencoderResult> {
+export async function autoencoderEval(items: HeldOut[], out: string, pack = "physics-tiny", emphasis = 0): Promise<AutoencoderResult> {
   const p = await openPack(join(SHIPPED_MODELS, pack), "cpu", true);
   const range = p.manifest.rgb_range;
   const { width: W, height: H, frames: T } = DEFAULT_CLIP;
@@ -29,8 +33,8 @@ export async function autoencoderEval(items: HeldOut[], out: string, pack = "phy
   bar.start(items.length, 0);
   for (const it of items) {
     const clip = await renderScene(it.scene);
-    const z = await p.encode(rgb8ToPlanar(clip.render.rgb, T, H, W, range), T);
-    const rgb = planarToRgb8(await p.decode(z, T), T, H, W, range);
+    const { decoded } = await encodeTarget(p, rgb8ToPlanar(clip.render.rgb, T, H, W, range), T, emphasis);
+    const rgb = planarToRgb8(decoded, T, H, W, range);
     truth.push(measureClip({ rgb: clip.render.rgb, width: W, height: H, frames: T }, clip.scene, clip.trace));
     const m = measureClip({ rgb, width: W, height: H, frames: T }, clip.scene, clip.trace);
     rec.push(m);
@@ -43,6 +47,7 @@ export async function autoencoderEval(items: HeldOut[], out: string, pack = "phy
   bar.stop();
   await contactSheet(sheet, join(out, "autoencoder.png"));
   const r: AutoencoderResult = {
+    emphasis,
     truth: summarize(truth),
     reconstructed: summarize(rec),
     median: { truth: medians(truth), reconstructed: medians(rec) },

@@ -32,8 +32,8 @@ async function plotTracks(cases: { truth: Track; unguided: Track; guided: Track 
   await sharp(img, { raw: { width: W, height: S, channels: 3 } }).png().toFile(file);
 }
 
-/** Physics Guidance params to try instead of the template's (method, strength, start, end, background, hold). */
-export type GuidanceOverrides = Partial<Record<"method" | "strength" | "start" | "end" | "background" | "hold", string | number>>;
+/** Physics Guidance params to try instead of the template's (method, strength, start, end, background, hold, emphasis). */
+export type GuidanceOverrides = Partial<Record<"method" | "strength" | "start" | "end" | "background" | "hold" | "emphasis", string | number>>;
 
 export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sampling, out: string, overrides: GuidanceOverrides = {}): Promise<Record<string, unknown>> {
   const text = loadTemplate("text-to-video.json");
@@ -67,7 +67,7 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
     bar.increment();
   }
   bar.stop();
-  await plotTracks(cases, join(out, "trajectories.png"));
+  if (cases.length > 0) await plotTracks(cases, join(out, "trajectories.png")); // none when no prompt is a single free flight
   const worstGuided = worst(guided, 10, "trajectory");
   await contactSheet(worstGuided.map((i) => ({ ...guidedClips[i]!, prompt: `${i + 1}. ${guidedClips[i]!.prompt} (guided trajectory ${guided[i]!.trajectory_err_px.toFixed(1)} px, unguided ${unguided[i]!.trajectory_err_px.toFixed(1)} px)` })), join(out, "worst-guided.png"));
   const su = summarize(unguided), sg = summarize(guided), st = summarize(truth);
@@ -81,7 +81,8 @@ export async function physicsEval(engine: Engine, items: HeldOut[], sampling: Sa
   console.log(`\nworst ten guided (by trajectory error):\n${worstTable(guided, items.map((it) => it.prompt), 10, "trajectory")}`);
   const moonWorst = [...moonOf.entries()].flatMap(([i, m]) => (m.guided.accel_err_rel === undefined ? [] : [{ i, m, err: m.guided.accel_err_rel }])).sort((a, b) => b.err - a.err).slice(0, 5);
   console.log(`\nworst five on the Moon, guided, by acceleration error (guided / unguided):\n| # | prompt | accel err |\n|---|---|---|\n${moonWorst.map(({ i, m, err }) => `| ${i + 1} | ${items[i]!.prompt} | ${err.toFixed(3)} / ${m.unguided.accel_err_rel?.toFixed(3) ?? "—"} |`).join("\n")}`);
-  console.log(`\ntrajectories: ${join(out, "trajectories.png")} (white simulated, red unguided, green guided); worst guided clips: ${join(out, "worst-guided.png")}`);
+  const plotted = cases.length > 0 ? `trajectories: ${join(out, "trajectories.png")} (white simulated, red unguided, green guided)` : "trajectories: no single free flight to plot";
+  console.log(`\n${plotted}; worst guided clips: ${join(out, "worst-guided.png")}`);
   const row = (m: ClipMetrics) => ({ ...m, track: undefined, wrong: misses(m) });
   return {
     guidance,
