@@ -14,7 +14,7 @@ import type { HeldOut } from "./held-out.ts";
 import { contactSheet, formatMedians, medians, summarize, table, worstTable, type Medians, type SheetRow, type Summary } from "./report.ts";
 
 export type AutoencoderResult = {
-  /** What Physics Guidance's `emphasis` the scenes were encoded with (0: the plain encoding). */
+  /** The emphasis the scenes were encoded with, as Physics Guidance uses it (0: the plain encoding). */
   emphasis: number;
   truth: Summary;
   reconstructed: Summary;
