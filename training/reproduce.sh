@@ -81,6 +81,11 @@ stage ae-decoder-noise ae "${dec[@]}" --steps 14000 --lr 3e-2 --halo-weight 10 -
 # denoiser's latents are the same either way (training/README.md, "The decoder for faint objects and shadows").
 stage ae-decoder-faint ae "${dec[@]}" --steps 17000 --lr 7e-3 --halo-weight 10 --border-weight 20 --walls-share 0.25 \
   --latent-noise 0.3 --faint-weight 24 --faint-share 0.25 --shadow-weight 64
+# Then 1,000 more with the latent noise at 0.5, the decoder's answer to the denoiser's off latents
+# (training/README.md, "The decoder with more latent noise again"). The shipped run started this one
+# from the committed fp16 snapshot with a fresh optimizer; here the optimizer state carries on.
+stage ae-decoder-noise-2 ae "${dec[@]}" --steps 18000 --lr 5e-2 --halo-weight 10 --border-weight 20 --walls-share 0.25 \
+  --latent-noise 0.5 --faint-weight 24 --faint-share 0.25 --shadow-weight 64
 # The denoiser on: constant learning rate from 7,750, decaying toward 10% over 12,000–13,500; then
 # back to the constant rate for 300 steps and decaying again over 13,800–14,800.
 stage dit-13500 dit 13500 13500 12000
@@ -99,10 +104,10 @@ stage dit-33500 dit 33500 33500 32000 --count-weights 1,2,2.5 --depth 12
 # fp16 snapshot, with a fresh optimizer; here the optimizer state carries on.)
 stage keep-33500 cp "$RUNS/dit.pt" "$RUNS/dit-33500.pt"
 stage dit-41000 dit 41000 41000 39000 --count-weights 1,2,2.5
-stage export "$PY" training/export.py --data "$DATA" --average-with "$RUNS/dit-33500.pt" --version 1.6.0
+stage export "$PY" training/export.py --data "$DATA" --average-with "$RUNS/dit-33500.pt" --version 1.7.0
 # export.py writes the manifest afresh: the last decoder fine-tune's note goes back in (the same decoder).
 stage decoder-note "$PY" training/train_ae.py --data "$DATA" --export-decoder models/physics-tiny \
-  --note "the decoder alone from step 14,000: small or faint objects and the contact shadows on the ground line weighted (training/README.md, The decoder for faint objects and shadows)"
+  --note "the decoder alone from step 14,000: small or faint objects and the contact shadows on the ground line weighted (to 17,000; training/README.md, The decoder for faint objects and shadows), then 1,000 steps with more noise on the latents it decodes, 0.5 (training/README.md, The decoder with more latent noise again)"
 # The text encoder for prompts in people's words (training/README.md, "The paraphrase splits"). The
 # grammar encoder just exported is every distillation's teacher: keep it beside the snapshots.
 stage te-grammar cp models/physics-tiny/text_encoder.onnx models/physics-tiny/tokenizer.json training/snapshots/te-grammar/
