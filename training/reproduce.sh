@@ -79,13 +79,12 @@ stage ae-decoder-noise ae "${dec[@]}" --steps 14000 --lr 3e-2 --halo-weight 10 -
 # of the clips) and the contact shadows on the ground line, whose tinted copies the instrument counts
 # as objects. The shipped run did this last, after the denoiser; the decoder alone changes, so the
 # denoiser's latents are the same either way (training/README.md, "The decoder for faint objects and shadows").
-stage ae-decoder-faint ae "${dec[@]}" --steps 17000 --lr 7e-3 --halo-weight 10 --border-weight 20 --walls-share 0.25 \
-  --latent-noise 0.3 --faint-weight 24 --faint-share 0.25 --shadow-weight 64
+faint=(--halo-weight 10 --border-weight 20 --walls-share 0.25 --faint-weight 24 --faint-share 0.25 --shadow-weight 64)
+stage ae-decoder-faint ae "${dec[@]}" --steps 17000 --lr 7e-3 "${faint[@]}" --latent-noise 0.3
 # Then 1,000 more with the latent noise at 0.5, the decoder's answer to the denoiser's off latents
 # (training/README.md, "The decoder with more latent noise again"). The shipped run started this one
 # from the committed fp16 snapshot with a fresh optimizer; here the optimizer state carries on.
-stage ae-decoder-noise-2 ae "${dec[@]}" --steps 18000 --lr 5e-2 --halo-weight 10 --border-weight 20 --walls-share 0.25 \
-  --latent-noise 0.5 --faint-weight 24 --faint-share 0.25 --shadow-weight 64
+stage ae-decoder-noise-2 ae "${dec[@]}" --steps 18000 --lr 5e-2 "${faint[@]}" --latent-noise 0.5
 # The denoiser on: constant learning rate from 7,750, decaying toward 10% over 12,000–13,500; then
 # back to the constant rate for 300 steps and decaying again over 13,800–14,800.
 stage dit-13500 dit 13500 13500 12000
