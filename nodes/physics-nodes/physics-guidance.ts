@@ -66,7 +66,7 @@ export default defineNode({
       description: "Blend methods: the share of the pull still applied at the end (0 releases it completely). Keeps objects the model would let fade, such as a throw high in the frame under low gravity",
     }),
     emphasis: p.slider({
-      default: 1,
+      default: 2,
       min: 0,
       max: 3,
       step: 0.25,
